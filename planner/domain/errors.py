@@ -1,0 +1,47 @@
+"""The exceptions domain rules and services raise, and the `N_` message marker."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it here."""
+    return message
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: the form field it belongs to, an untranslated message, parameters."""
+
+    field: str | None
+    message: str
+    params: dict = field(default_factory=dict)
+
+
+class RuleViolated(Exception):
+    """Raised when input breaks one or more rules; nothing has been written."""
+
+    def __init__(self, violations: list[Violation]):
+        super().__init__("; ".join(v.message % v.params if v.params else v.message for v in violations))
+        self.violations = violations
+
+    @classmethod
+    def one(cls, field: str | None, message: str, **params) -> "RuleViolated":
+        return cls([Violation(field, message, params)])
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after the editor loaded it."""
+
+    def __init__(self, changed_by: str | None, changed_at):
+        super().__init__("stale edit")
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class NotPermitted(Exception):
+    """The person may see the object but may not do this to it."""
+
+
+class NotVisible(Exception):
+    """The object does not exist or lies outside the person's units."""

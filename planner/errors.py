@@ -1,0 +1,43 @@
+"""Error pages: every refusal is a translated page with the right status, never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from planner.domain.errors import NotPermitted, NotVisible
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Sign in required"), _l("Please sign in to open that page.")),
+    403: (_l("Not allowed"), _l("Your roles do not allow you to do this.")),
+    404: (_l("Not found"), _l("This page does not exist, or it belongs to a unit you cannot see.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again.")),
+}
+
+
+def _page(code: int, message=None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title,
+                           message=message or default), code
+
+
+def register_errorhandlers(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: _page(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(400, _l("The form has expired or was not sent from this site. "
+                             "Reload the page and try again."))
+
+    @app.errorhandler(NotVisible)
+    def not_visible(error):
+        return _page(404)
+
+    @app.errorhandler(NotPermitted)
+    def not_permitted(error):
+        return _page(403)

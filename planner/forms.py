@@ -1,0 +1,97 @@
+"""The base form: WTForms' own messages go through our catalogue, and rule
+violations raised by services land next to the fields they concern."""
+from __future__ import annotations
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from planner.domain.errors import N_, RuleViolated, StaleEdit
+
+# WTForms' built-in messages, listed here so that `pybabel extract` puts them in our catalogue.
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid email address."),
+    N_("Field must be at least %(min)d characters long."),
+    N_("Field cannot be longer than %(max)d characters."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF tokens do not match."),
+    N_("The CSRF session token is missing."),
+)
+
+
+class _Translations:
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _Translations()
+
+    def apply(self, error: RuleViolated) -> None:
+        """Put each violation next to its field (or at the top of the form)."""
+        for violation in error.violations:
+            message = gettext(violation.message, **violation.params)
+            field = getattr(self, violation.field, None) if violation.field else None
+            if field is not None:
+                field.errors = list(field.errors) + [message]
+            else:
+                self.form_errors.append(message)
+
+    def apply_stale(self, error: StaleEdit, unit=None) -> None:
+        from flask import current_app
+        if error.changed_by:
+            when = current_app.jinja_env.filters["local_datetime"](error.changed_at, unit)
+            message = gettext("%(name)s saved a change to this record at %(when)s while you were "
+                              "editing. The form now shows the current values: check them and "
+                              "save again.", name=error.changed_by, when=when)
+        else:
+            message = gettext("Someone else saved a change to this record while you were editing. "
+                              "The form now shows the current values: check them and save again.")
+        self.form_errors.append(message)
+
+    @property
+    def form_errors(self) -> list:
+        if not hasattr(self, "_pranata_form_errors"):
+            self._pranata_form_errors = []
+        return self._pranata_form_errors
+
+
+class VersionedForm(BaseForm):
+    """A form editing a record that others may edit too: it carries the version it loaded."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def unit_choices(units) -> list[tuple[int, str]]:
+    base = min((u.depth for u in units), default=0)
+    return [(u.id, "\u2003" * (u.depth - base) + u.name) for u in units]
+
+
+class IntSelectField(SelectField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validate_choice", True)
+        super().__init__(label, validators, **kwargs)
+
+
+__all__ = ["BaseForm", "VersionedForm", "IntSelectField", "unit_choices", "_l"]

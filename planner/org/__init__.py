@@ -1,0 +1,1 @@
+"""Units, the documented structure, role assignments and acting officials."""

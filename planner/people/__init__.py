@@ -1,0 +1,1 @@
+"""People: the register of persons and their accounts, kept by system administrators."""

@@ -1,0 +1,122 @@
+"""The one permission layer: "may this person do this to this object now?".
+
+`Access.load(person)` resolves the roles valid today (in each unit's own time
+zone), including roles held as an acting official.  Every route asks it, and
+every object lookup goes through `Access.fetch`, so an id changed in a URL
+never shows another unit's data.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import g
+from flask_login import current_user
+from sqlalchemy import false, or_, select
+
+from planner.domain.access import Action, Grant, allowed, roles_for, scope_paths
+from planner.domain.errors import NotPermitted, NotVisible
+from planner.domain.organisation import ZONES, Role
+from planner.domain.periods import local_today
+from planner.extensions import db
+from planner.models import Delegation, Person, RoleAssignment, Unit
+
+
+class Access:
+    """What one person may do, resolved once per request."""
+
+    def __init__(self, person: Person | None, grants: list[Grant]):
+        self.person = person
+        self.grants = grants
+
+    @classmethod
+    def load(cls, person: Person | None, now: datetime | None = None) -> "Access":
+        if person is None or not person.active:
+            return cls(person, [])
+        now = now or datetime.now(timezone.utc)
+        today = {code: local_today(zone, now) for code, zone in ZONES.items()}
+        earliest, latest = min(today.values()), max(today.values())
+
+        def current(model):
+            return (model.valid_from <= latest) & (
+                model.valid_to.is_(None) | (model.valid_to >= earliest))
+
+        grants: list[Grant] = []
+        rows = db.session.execute(
+            select(RoleAssignment.role, RoleAssignment.valid_from, RoleAssignment.valid_to,
+                   Unit.id, Unit.path, Unit.timezone)
+            .join(Unit, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.person_id == person.id, current(RoleAssignment))
+        ).all()
+        for role, start, end, unit_id, path, tz in rows:
+            if start <= today[tz] and (end is None or today[tz] <= end):
+                grants.append(Grant(unit_id, path, Role(role)))
+        rows = db.session.execute(
+            select(Delegation.role, Delegation.valid_from, Delegation.valid_to,
+                   Delegation.delegator_id, Delegation.kind, Unit.id, Unit.path, Unit.timezone)
+            .join(Unit, Delegation.unit_id == Unit.id)
+            .where(Delegation.delegate_id == person.id, current(Delegation))
+        ).all()
+        for role, start, end, delegator_id, kind, unit_id, path, tz in rows:
+            if start <= today[tz] and (end is None or today[tz] <= end):
+                grants.append(Grant(unit_id, path, Role(role), delegator_id, kind))
+        return cls(person, grants)
+
+    # -- questions -------------------------------------------------------
+    def can(self, action: Action, obj) -> bool:
+        return allowed(self.grants, action, obj.scope_unit.path)
+
+    def require(self, action: Action, obj) -> None:
+        if not self.can(action, obj):
+            raise NotPermitted(action)
+
+    def can_anywhere(self, action: Action) -> bool:
+        return bool(scope_paths(self.grants, action))
+
+    def require_anywhere(self, action: Action) -> None:
+        if not self.can_anywhere(action):
+            raise NotPermitted(action)
+
+    def roles_in(self, unit: Unit) -> set[Role]:
+        return roles_for(self.grants, unit.path)
+
+    def has_role(self, role: Role) -> bool:
+        return any(g.role == role for g in self.grants)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {g.role for g in self.grants}
+
+    def sees(self, obj) -> bool:
+        return bool(roles_for(self.grants, obj.scope_unit.path))
+
+    # -- queries ---------------------------------------------------------
+    def unit_condition(self, action: Action = Action.VIEW_UNIT, path_column=Unit.path):
+        """A WHERE clause limiting `path_column` to the subtrees where `action` is allowed."""
+        roots = scope_paths(self.grants, action)
+        if not roots:
+            return false()
+        return or_(*[path_column.startswith(root, autoescape=True) for root in roots])
+
+    def units(self, action: Action = Action.VIEW_UNIT):
+        """A query of the units where `action` is allowed, in tree order."""
+        return select(Unit).where(self.unit_condition(action)).order_by(Unit.path)
+
+    def fetch(self, model, object_id, action: Action = Action.VIEW_UNIT):
+        """Load one object by id, or raise NotVisible (404) / NotPermitted (403)."""
+        try:
+            object_id = int(object_id)
+        except (TypeError, ValueError):
+            raise NotVisible(model.__name__) from None
+        obj = db.session.get(model, object_id)
+        if obj is None or not self.sees(obj):
+            raise NotVisible(model.__name__)
+        self.require(action, obj)
+        return obj
+
+
+def current_access() -> Access:
+    """The signed-in person's access, resolved once per request."""
+    if "access" not in g:
+        person = current_user if current_user.is_authenticated else None
+        g.access = Access.load(person)
+    return g.access

@@ -1,0 +1,90 @@
+"""Creating, editing and moving units of the tree."""
+from __future__ import annotations
+
+from sqlalchemy import func, literal, update
+
+from planner.domain.access import Action
+from planner.domain.errors import N_, NotPermitted, RuleViolated
+from planner.domain.organisation import TimeZoneCode, UnitType
+from planner.domain.structure_rules import check_move, unit_path
+from planner.extensions import db
+from planner.models import Person, Unit
+from planner.permissions import Access
+from planner.services import check_version, record, transaction
+
+
+def create_unit(actor: Person | None, access: Access | None, *, name: str, type: UnitType,
+                timezone: TimeZoneCode, parent: Unit | None, short_name: str | None = None) -> Unit:
+    """Add a unit under `parent`.  A new top-level government is made only from the
+    command line (`access` is None there)."""
+    if access is not None:
+        if parent is None:
+            raise NotPermitted(Action.MANAGE_UNITS)
+        access.require(Action.MANAGE_UNITS, parent)
+    with transaction():
+        unit = Unit(name=name.strip(), short_name=(short_name or "").strip() or None,
+                    type=UnitType(type), timezone=TimeZoneCode(timezone), parent=parent,
+                    updated_by_id=actor.id if actor else None)
+        db.session.add(unit)
+        db.session.flush()
+        unit.path = unit_path(parent.path if parent else None, unit.id)
+        unit.depth = parent.depth + 1 if parent else 0
+        record(actor, "unit.created", unit, unit.id, name=unit.name, parent_id=unit.parent_id,
+               type=unit.type.value, timezone=unit.timezone.value)
+    return unit
+
+
+def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_name: str | None,
+                type: UnitType, timezone: TimeZoneCode, parent: Unit | None,
+                expected_version: int | None) -> Unit:
+    """Edit a unit's details and, if the parent changed, move it with its whole subtree."""
+    access.require(Action.MANAGE_UNITS, unit)
+    check_version(unit, expected_version)
+    moving = (parent.id if parent else None) != unit.parent_id
+    if moving:
+        if parent is None:
+            raise RuleViolated.one("parent_id", N_("Only a top-level government has no parent unit."))
+        access.require(Action.MANAGE_UNITS, parent)
+        problems = check_move(unit.path, parent.path)
+        if problems:
+            raise RuleViolated(problems)
+    changes = _changes(unit, name=name.strip(), short_name=(short_name or "").strip() or None,
+                       type=UnitType(type), timezone=TimeZoneCode(timezone))
+    with transaction():
+        for field, (_, new) in changes.items():
+            setattr(unit, field, new)
+        unit.updated_by_id = actor.id
+        if moving:
+            old_path, old_depth = unit.path, unit.depth
+            changes["parent_id"] = (unit.parent_id, parent.id)
+            unit.parent = parent
+            unit.path = unit_path(parent.path, unit.id)
+            unit.depth = parent.depth + 1
+            db.session.flush()
+            _rebase_descendants(old_path, unit.path, unit.depth - old_depth)
+        if not changes:
+            return unit
+        record(actor, "unit.updated", unit, unit.id,
+               changes={k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()})
+    return unit
+
+
+def _rebase_descendants(old_prefix: str, new_prefix: str, depth_change: int) -> None:
+    """Rewrite the paths of every unit below a moved unit in one statement."""
+    db.session.execute(
+        update(Unit)
+        .where(Unit.path.startswith(old_prefix, autoescape=True))
+        .values(path=literal(new_prefix) + func.substr(Unit.path, len(old_prefix) + 1),
+                depth=Unit.depth + depth_change,
+                version=Unit.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+
+
+def _changes(obj, **values) -> dict:
+    return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+
+
+def _plain(value):
+    return getattr(value, "value", value)

@@ -1,0 +1,137 @@
+"""Wiring of the web layer: extensions, blueprints, template helpers and logging."""
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, request, session
+from flask_babel import format_date, format_datetime, lazy_gettext
+from flask_login import current_user
+
+from planner.domain.organisation import (
+    DELEGATION_KIND_LABELS, DELEGATION_KIND_SHORT, LANGUAGES, ROLE_LABELS, UNIT_TYPE_LABELS, ZONES,
+)
+from planner.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.preferred_language in LANGUAGES:
+        return current_user.preferred_language
+    return "id"
+
+
+def register_extensions(app: Flask) -> None:
+    import planner.models  # noqa: F401  (every table must be known to Alembic)
+    from planner.services.sessions import person_for_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     render_item=render_migration_item)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "microphone": "()", "camera": "()",
+                            "browsing-topics": "()"},
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to open that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are checked on the server instead
+    login_manager.user_loader(person_for_token)
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Migrations name plain SQLAlchemy types, never the application's own classes."""
+    from planner.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def register_blueprints(app: Flask) -> None:
+    from planner.auth.routes import bp as auth_bp
+    from planner.main.routes import bp as main_bp
+    from planner.org.routes import bp as org_bp
+    from planner.people.routes import bp as people_bp
+
+    for bp in (auth_bp, main_bp, org_bp, people_bp):
+        app.register_blueprint(bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import gettext
+
+    from planner.permissions import current_access
+
+    def local_datetime(value, unit=None, format="medium"):
+        if value is None:
+            return ""
+        zone = unit.zone if unit is not None else ZONES["WIB"]
+        local = value.astimezone(zone)
+        label = unit.timezone.value if unit is not None else "WIB"
+        return f"{format_datetime(local.replace(tzinfo=None), format)} {label}"
+
+    def date_label(value, format="medium"):
+        return format_date(value, format) if value else ""
+
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["date_label"] = date_label
+
+    @app.context_processor
+    def inject():
+        return {
+            "access": current_access(),
+            "role_label": lambda role: gettext(ROLE_LABELS[role]),
+            "unit_type_label": lambda t: gettext(UNIT_TYPE_LABELS[t]),
+            "delegation_kind_label": lambda k: gettext(DELEGATION_KIND_LABELS[k]),
+            "delegation_short": lambda k: DELEGATION_KIND_SHORT[k],
+            "languages": LANGUAGES,
+            "current_language": select_locale(),
+        }
+
+
+class SecretFilter(logging.Filter):
+    """Keep tokens and passwords out of logs, whatever logs them."""
+
+    PATTERN = re.compile(r"((?:token|password|secret|csrf_token)=)[^&\s\"']+", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self.PATTERN.sub(r"\1[hidden]", record.msg)
+        if record.args:
+            record.args = tuple(self.PATTERN.sub(r"\1[hidden]", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
+def configure_logging(app: Flask) -> None:
+    secret_filter = SecretFilter()
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
+        logging.getLogger(name).addFilter(secret_filter)
+    app.logger.addFilter(secret_filter)
