@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from planner.domain.errors import RuleViolated
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load the demo government (running it again changes nothing)."""
     from planner.demo.tanjungpinang import seed
@@ -32,6 +34,7 @@ def seed_demo():
 
 
 @click.command("create-unit")
+@with_appcontext
 @click.option("--name", required=True)
 @click.option("--type", "unit_type", type=click.Choice([t.value for t in UnitType]),
               default=UnitType.GOVERNMENT.value, show_default=True)
@@ -52,6 +55,7 @@ def create_unit_command(name, unit_type, timezone, parent_id):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--unit", "unit_id", type=int, help="Home unit id (default: the first government).")

@@ -62,12 +62,6 @@ class BaseForm(FlaskForm):
                               "The form now shows the current values: check them and save again.")
         self.form_errors.append(message)
 
-    @property
-    def form_errors(self) -> list:
-        if not hasattr(self, "_pranata_form_errors"):
-            self._pranata_form_errors = []
-        return self._pranata_form_errors
-
 
 class VersionedForm(BaseForm):
     """A form editing a record that others may edit too: it carries the version it loaded."""

@@ -1,0 +1,16 @@
+import pytest
+
+from planner.domain.organisation import Role
+
+ROLES = [r.value for r in Role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_demo_account_signs_in_and_sees_its_home(client, demo, role):
+    response = client.login(f"{role}@demo.pranata.test")
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert f'data-role="{role}"' in page
+    for url in ["/units", "/people", "/account/password"]:
+        r = client.get(url)
+        assert r.status_code in (200, 403), (url, r.status_code)
