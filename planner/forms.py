@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from planner.domain.errors import N_, RuleViolated, StaleEdit
 
@@ -76,9 +77,32 @@ class VersionedForm(BaseForm):
             return None
 
 
-def unit_choices(units) -> list[tuple[int, str]]:
+class EmailAddress:
+    """A syntactically valid e-mail address (no DNS look-up: intranets often have none).
+    Addresses under the reserved `.test` domain are accepted, for demos and tests."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        from email_validator import EmailNotValidError, validate_email
+
+        if not field.data:
+            return
+        try:
+            validate_email(field.data.strip(), check_deliverability=False, test_environment=True)
+        except EmailNotValidError:
+            raise ValidationError(self.message or gettext("Enter a valid e-mail address.")) from None
+
+
+def choice(value, label) -> SelectChoice:
+    return SelectChoice(value, label)
+
+
+def unit_choices(units) -> list[SelectChoice]:
+    """Units as options, indented by their depth in the tree."""
     base = min((u.depth for u in units), default=0)
-    return [(u.id, "\u2003" * (u.depth - base) + u.name) for u in units]
+    return [choice(u.id, "\u2003" * (u.depth - base) + u.name) for u in units]
 
 
 class IntSelectField(SelectField):
@@ -88,4 +112,4 @@ class IntSelectField(SelectField):
         super().__init__(label, validators, **kwargs)
 
 
-__all__ = ["BaseForm", "VersionedForm", "IntSelectField", "unit_choices", "_l"]
+__all__ = ["BaseForm", "EmailAddress", "VersionedForm", "IntSelectField", "choice", "unit_choices", "_l"]

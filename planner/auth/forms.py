@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from planner.forms import BaseForm, _l
 

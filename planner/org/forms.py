@@ -9,20 +9,20 @@ from planner.domain.organisation import (
     DELEGATION_KIND_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, DelegationKind, Role, TimeZoneCode,
     UnitType,
 )
-from planner.forms import BaseForm, IntSelectField, VersionedForm, _l
+from planner.forms import BaseForm, IntSelectField, VersionedForm, _l, choice
 
 REQUIRED = _l("This field is required.")
 
 
 def _labelled(labels: dict):
-    return lambda: [(key.value, gettext(label)) for key, label in labels.items()]
+    return lambda: [choice(key.value, gettext(label)) for key, label in labels.items()]
 
 
 class UnitForm(VersionedForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)])
     type = SelectField(_l("Type"), validators=[DataRequired(message=REQUIRED)])
-    timezone = SelectField(_l("Time zone"), choices=[(z.value, z.value) for z in TimeZoneCode])
+    timezone = SelectField(_l("Time zone"), choices=[choice(z.value, z.value) for z in TimeZoneCode])
     parent_id = IntSelectField(_l("Parent unit"))
 
     def __init__(self, *args, **kwargs):

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from planner.domain.access import Action
 from planner.domain.errors import RuleViolated
 from planner.extensions import db
+from planner.forms import choice
 from planner.models import Delegation, Person, RoleAssignment, Unit
 from planner.org.forms import AssignmentForm, DelegationForm, EndForm
 from planner.org.routes import bp
@@ -17,13 +19,13 @@ from planner.permissions import current_access
 from planner.services.roles import assign_role, delegate_role, end_assignment, end_delegation
 
 
-def _people_choices(access) -> list[tuple[int, str]]:
+def _people_choices(access) -> list[SelectChoice]:
     """Active people whose home unit the viewer manages, for choosing a role holder."""
     people = db.session.scalars(
         select(Person).join(Unit, Person.home_unit_id == Unit.id)
         .where(access.unit_condition(Action.MANAGE_PEOPLE), Person.active.is_(True))
         .order_by(Person.name))
-    return [(p.id, f"{p.name} ({p.email})") for p in people]
+    return [choice(p.id, f"{p.name} ({p.email})") for p in people]
 
 
 @bp.route("/units/<int:unit_id>/assignments/new", methods=["GET", "POST"])
@@ -77,7 +79,7 @@ def new_delegation(unit_id: int):
         .order_by(RoleAssignment.role)))
     form = DelegationForm()
     form.assignment_id.choices = [
-        (a.id, f"{a.person.name} \u2014 {_role_label(a.role)}"
+        choice(a.id, f"{a.person.name} \u2014 {_role_label(a.role)}"
                + (f" ({a.position_title})" if a.position_title else "")) for a in assignments]
     form.delegate_id.choices = _people_choices(access)
     if form.validate_on_submit():

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from planner.domain.access import Action
 from planner.domain.errors import RuleViolated, StaleEdit
 from planner.extensions import db
-from planner.forms import unit_choices
+from planner.forms import choice, unit_choices
 from planner.models import Delegation, RoleAssignment, Unit
 from planner.org.forms import StructureDateForm, UnitForm
 from planner.permissions import current_access
@@ -91,9 +91,9 @@ def edit_unit(unit_id: int):
     form.parent_id.choices = unit_choices(parents)
     if unit.parent is not None and unit.parent_id not in {u.id for u in parents}:
         # The current parent lies outside what this person manages: keep it selectable.
-        form.parent_id.choices.insert(0, (unit.parent_id, unit.parent.name))
+        form.parent_id.choices.insert(0, choice(unit.parent_id, unit.parent.name))
     if unit.parent is None:
-        form.parent_id.choices = [(0, _("(none: top-level government)"))]
+        form.parent_id.choices = [choice(0, _("(none: top-level government)"))]
     if request.method == "GET":
         form.type.data, form.timezone.data = unit.type.value, unit.timezone.value
         form.parent_id.data = unit.parent_id or 0

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from planner.domain.organisation import LANGUAGES
-from planner.forms import BaseForm, IntSelectField, VersionedForm, _l
+from planner.forms import BaseForm, EmailAddress, IntSelectField, VersionedForm, _l, choice
 
 REQUIRED = _l("This field is required.")
 
@@ -14,14 +14,14 @@ class PersonForm(VersionedForm):
     name = StringField(_l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[
         DataRequired(message=REQUIRED),
-        Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+        EmailAddress(message=_l("Enter a valid e-mail address.")),
         Length(max=254)])
     nip = StringField(_l("Employee number (NIP)"), validators=[
         Optional(), Regexp(r"^\d{18}$", message=_l("A NIP has exactly 18 digits."))])
     position_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     home_unit_id = IntSelectField(_l("Home unit"))
     preferred_language = SelectField(_l("Language"),
-                                     choices=[(k, v) for k, v in LANGUAGES.items()])
+                                     choices=[choice(k, v) for k, v in LANGUAGES.items()])
 
 
 class NewPersonForm(PersonForm):
