@@ -210,7 +210,9 @@ def test_structure_of_prokompim_is_a_printable_document(browsing):
     expect(document.locator(f'section.structure-unit[data-unit="{unit_id}"]')).to_be_visible()
     expect(document.locator(f'section.structure-unit[data-unit="{unit_id}"]')).to_contain_text(
         "Drs. Hendra Saputra, M.Si.")
-    expect(document.locator("section.structure-unit")).not_to_have_count(1)  # sub-units shown too
+    # Prokompim and its two sub-units (Dokumentasi and Protokol), each with its roles.
+    expect(document.locator("section.structure-unit")).to_have_count(3)
+    expect(document.locator("section.structure-unit table")).to_have_count(3)
 
     print_button = page.locator("button[data-action=print]")
     expect(print_button).to_be_visible()
