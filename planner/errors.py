@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from planner.domain.errors import NotPermitted, NotVisible
+from planner.extensions import db
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -27,7 +28,14 @@ def _page(code: int, message=None):
 
 def register_errorhandlers(app: Flask) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda e, code=code: _page(code))
+        if code != 500:
+            app.register_error_handler(code, lambda e, code=code: _page(code))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # Whatever failed, the transaction it left behind must not leak into the page.
+        db.session.rollback()
+        return _page(500)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

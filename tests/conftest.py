@@ -204,3 +204,20 @@ def ctx(app):
     """An application context for tests that use models and services directly."""
     with app.app_context():
         yield
+
+
+@pytest.fixture
+def pg_app(request):
+    """An application on a fresh PostgreSQL database, for tests of concurrency and locking
+    (SQLite serialises writers, so these only mean something on PostgreSQL)."""
+    server = request.getfixturevalue("postgres")
+    if isinstance(server, str):
+        unavailable(server)
+    name, url = server.copy("empty")
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "pool_pre_ping": True})
+    yield app
+    with app.app_context():
+        from planner.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+    server.drop(name)
