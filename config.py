@@ -42,6 +42,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = True  # explicit: the shared limiter would otherwise keep another app's setting
     RATELIMIT_HEADERS_ENABLED = False
     # Sign-in limits count failed attempts only, per account and per address;
     # successful sign-ins never count against an address, because a whole

@@ -78,7 +78,8 @@ def change_password():
         except RuleViolated as error:
             form.apply(error)
         else:
-            login_user(current_user)
+            # The person now carries the new session's token; the old one is dead.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Every other session has been signed out."),
                   "success")
             return redirect(url_for("main.home"))

@@ -39,14 +39,19 @@ def generate_government(size: int, *, name: str | None = None, seed: int = 7,
         if len(units) >= size:
             break
         units.append(_unit(f"{AGENCIES[i % len(AGENCIES)]} {i + 1}", UnitType.AGENCY, root))
-    parents = units[1:] or [root]
+    # Each agency gets divisions, and the divisions get subdivisions, round robin.
+    agency_units = units[1:] or [root]
+    divisions: list[Unit] = []
     while len(units) < size:
-        parent = parents[(len(units) - 1) % len(parents)]
-        kind = UnitType.DIVISION if parent.type == UnitType.AGENCY else UnitType.SUBDIVISION
+        if len(divisions) < 3 * len(agency_units):
+            parent, kind = agency_units[len(divisions) % len(agency_units)], UnitType.DIVISION
+        else:
+            parent = divisions[(len(units) - 1 - len(agency_units) - len(divisions)) % len(divisions)]
+            kind = UnitType.SUBDIVISION
         unit = _unit(f"{'Bidang' if kind == UnitType.DIVISION else 'Seksi'} {len(units)}", kind, parent)
         units.append(unit)
         if kind == UnitType.DIVISION:
-            parents.append(unit)
+            divisions.append(unit)
 
     secret = hash_password(password)
     prefix = f"g{size}s{seed}"
