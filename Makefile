@@ -32,11 +32,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d planner/translations
+	$(BIN)/pybabel compile -d planner/translations
 
 # For developers: refresh the catalogues after changing texts.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 --ignore-dirs ".* node_modules" \
+		-o messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i messages.pot -d planner/translations --no-fuzzy-matching --ignore-obsolete
 
 database: install

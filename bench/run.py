@@ -28,7 +28,6 @@ import time
 import tracemalloc
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -285,25 +284,6 @@ def measure_size(size: int, databases, requests: int, warmups: int, database: st
         databases.drop(url)
 
 
-@contextmanager
-def limiter_restored():
-    """Put back Flask-Limiter's process-wide switch when done.
-
-    `limiter` is one object shared by every app in the process, and its `init_app`
-    does `enabled = config.setdefault("RATELIMIT_ENABLED", self.enabled)`: after an
-    app made with RATELIMIT_ENABLED=False, every later app that does not set the key
-    would have no rate limits either (the sign-in limit tests would then fail when
-    they run after this benchmark in the same pytest process).
-    """
-    from planner.extensions import limiter
-
-    enabled = limiter.enabled
-    try:
-        yield
-    finally:
-        limiter.enabled = enabled
-
-
 def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests: int = 30,
                   warmups: int = 3, progress=None) -> dict:
     """Measure every size; returns the JSON-ready report."""
@@ -311,11 +291,10 @@ def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests
     databases = PostgresDatabases(database_url) if database_url else SQLiteDatabases()
     results: list[SizeResult] = []
     try:
-        with limiter_restored():
-            for size in sizes:
-                if progress:
-                    progress(f"size {size}: building and measuring on {database} ...")
-                results.append(measure_size(size, databases, requests, warmups, database))
+        for size in sizes:
+            if progress:
+                progress(f"size {size}: building and measuring on {database} ...")
+            results.append(measure_size(size, databases, requests, warmups, database))
     finally:
         databases.close()
     return report(results, requests, warmups, database)

@@ -2,13 +2,19 @@
 violations raised by services land next to the fields they concern."""
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from planner.domain.errors import N_, RuleViolated, StaleEdit
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for translation without translating it here."""
+    return singular, plural
+
 
 # WTForms' built-in messages, listed here so that `pybabel extract` puts them in our catalogue.
 WTFORMS_MESSAGES = (
@@ -18,8 +24,12 @@ WTFORMS_MESSAGES = (
     N_("Not a valid choice."),
     N_("Invalid Choice: could not coerce."),
     N_("Invalid email address."),
-    N_("Field must be at least %(min)d characters long."),
-    N_("Field cannot be longer than %(max)d characters."),
+    N_plural("Field must be at least %(min)d character long.",
+             "Field must be at least %(min)d characters long."),
+    N_plural("Field cannot be longer than %(max)d character.",
+             "Field cannot be longer than %(max)d characters."),
+    N_plural("Field must be between %(min)d and %(max)d characters long.",
+             "Field must be between %(min)d and %(max)d characters long."),
     N_("The CSRF token is missing."),
     N_("The CSRF token has expired."),
     N_("The CSRF token is invalid."),
@@ -29,11 +39,13 @@ WTFORMS_MESSAGES = (
 
 
 class _Translations:
+    """WTForms fills in its own placeholders, so these return the raw translation."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ngettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

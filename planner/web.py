@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, lazy_gettext
+from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 from flask_login import current_user
 
 from planner.domain.organisation import (
@@ -97,8 +98,13 @@ def register_template_helpers(app: Flask) -> None:
         label = unit.timezone.value if unit is not None else "WIB"
         return f"{format_datetime(local.replace(tzinfo=None), format)} {label}"
 
+    @lru_cache(maxsize=4096)
+    def _date_label(value, format, locale):
+        return format_date(value, format)
+
     def date_label(value, format="medium"):
-        return format_date(value, format) if value else ""
+        # Long structure pages show the same few dates thousands of times.
+        return _date_label(value, format, str(get_locale())) if value else ""
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["date_label"] = date_label

@@ -25,6 +25,19 @@ POSTGRES_ADMIN_URL = os.environ.get("PRANATA_TEST_POSTGRES",
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogues, as `make test` does, so a bare `pytest` sees them too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "planner" / "translations").glob(
+            "*/LC_MESSAGES/messages.po"):
+        with po.open("rb") as source:
+            catalogue = read_po(source)
+        with po.with_suffix(".mo").open("wb") as target:
+            write_mo(target, catalogue)
+
+
 def unavailable(reason: str):
     """Skip on a developer's machine; fail in CI, where nothing may be skipped."""
     if IN_CI:

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def extracted(tmp_path) -> set:
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "N_", "-o", str(pot), "--no-location", "."],
+                    "-k", "_l", "-k", "N_", "-k", "N_plural:1,2", "--ignore-dirs", ".* node_modules",
+                    "-o", str(pot), "--no-location", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}

@@ -95,7 +95,7 @@ def new_delegation(unit_id: int):
         except RuleViolated as error:
             form.apply(error)
         else:
-            flash(_("%(name)s has been recorded as acting official.", name=delegate.name), "success")
+            flash(_("%(name)s has been recorded as an acting official.", name=delegate.name), "success")
             return redirect(url_for("org.unit", unit_id=unit.id))
     return render_template("org/delegation_form.html", form=form, unit=unit)
 

@@ -159,3 +159,13 @@ def test_malformed_ids_in_forms_are_refused_cleanly(client, demo):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert field_error(page, "person_id") and field_error(page, "role") and field_error(page, "valid_from")
+
+
+def test_too_long_input_is_a_translated_message_not_an_error(client, demo):
+    signed_in_admin(client)
+    setda = lookup(client.app, Unit, name="Sekretariat Daerah")
+    response = client.post("/units/new", {"name": "B" * 250, "type": "division", "timezone": "WIB",
+                                          "parent_id": setda.id})
+    assert response.status_code == 200
+    assert field_error(response.get_data(as_text=True), "name") == \
+        "Isian tidak boleh lebih dari 200 karakter."
