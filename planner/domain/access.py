@@ -19,7 +19,6 @@ class Action(StrEnum):
     VIEW_PEOPLE = "person.view"
     MANAGE_PEOPLE = "person.manage"
     MANAGE_ASSIGNMENTS = "assignment.manage"
-    VIEW_AUDIT = "audit.view"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -31,7 +30,6 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_PEOPLE: frozenset({Role.SYSADMIN, Role.AUDITOR}),
     Action.MANAGE_PEOPLE: frozenset({Role.SYSADMIN}),
     Action.MANAGE_ASSIGNMENTS: frozenset({Role.SYSADMIN}),
-    Action.VIEW_AUDIT: frozenset({Role.SYSADMIN, Role.AUDITOR}),
 }
 
 

@@ -50,6 +50,8 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
             raise RuleViolated(problems)
     changes = _changes(unit, name=name.strip(), short_name=(short_name or "").strip() or None,
                        type=UnitType(type), timezone=TimeZoneCode(timezone))
+    if not changes and not moving:
+        return unit
     with transaction():
         for field, (_, new) in changes.items():
             setattr(unit, field, new)
@@ -62,10 +64,8 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
             unit.depth = parent.depth + 1
             db.session.flush()
             _rebase_descendants(old_path, unit.path, unit.depth - old_depth)
-        if not changes:
-            return unit
         record(actor, "unit.updated", unit, unit.id,
-               changes={k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()})
+               changes={k: [old, new] for k, (old, new) in changes.items()})
     return unit
 
 
@@ -84,7 +84,3 @@ def _rebase_descendants(old_prefix: str, new_prefix: str, depth_change: int) -> 
 
 def _changes(obj, **values) -> dict:
     return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
-
-
-def _plain(value):
-    return getattr(value, "value", value)

@@ -181,3 +181,12 @@ def test_deactivation_and_password_reset_are_audited(ctx):
     assert not w.author.active
     assert [e.action for e in events("person.deactivated")] == ["person.deactivated"]
     assert len(events("person.password_reset")) == 1
+
+
+def test_saving_a_unit_unchanged_writes_nothing(ctx):
+    w = f.world()
+    version, events_before = w.health.version, count(AuditEvent)
+    update_unit(w.sysadmin, Access.load(w.sysadmin), w.health, name=w.health.name,
+                short_name=w.health.short_name, type=w.health.type, timezone=w.health.timezone,
+                parent=w.health.parent, expected_version=version)
+    assert w.health.version == version and count(AuditEvent) == events_before
