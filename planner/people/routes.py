@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -15,7 +16,9 @@ from planner.models import Delegation, Person, RoleAssignment, Unit
 from planner.people.forms import (ConfirmForm, NewPersonForm, PeopleFilterForm, PersonForm,
                                   ResetPasswordForm)
 from planner.permissions import current_access
-from planner.services.people import create_person, reset_password, set_active, update_person
+from planner.services.people import (create_person, reset_password, set_active,
+                                     sign_out_everywhere, update_person)
+from planner.services.sessions import live_sessions
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PAGE_SIZE = 50
@@ -89,10 +92,11 @@ def show(person_id: int):
         .where(or_(Delegation.delegate_id == person.id, Delegation.delegator_id == person.id),
                access.unit_condition(Action.VIEW_UNIT))
         .order_by(Delegation.valid_from.desc())))
+    can_manage = access.can(Action.MANAGE_PEOPLE, person)
     return render_template("people/show.html", person=person, assignments=assignments,
                            delegations=delegations, today=person.home_unit.today(),
-                           can_manage=access.can(Action.MANAGE_PEOPLE, person),
-                           confirm=ConfirmForm())
+                           can_manage=can_manage, confirm=ConfirmForm(),
+                           sessions=live_sessions(person) if can_manage else [])
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -160,4 +164,17 @@ def activation(person_id: int, change: str):
         else:
             flash(_("%(name)s has been deactivated and signed out everywhere.", name=person.name),
                   "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/sessions/end", methods=["POST"])
+def end_sessions(person_id: int):
+    access = current_access()
+    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ended = sign_out_everywhere(current_user, access, person)
+    flash(ngettext("%(num)d session of %(name)s has been ended.",
+                   "%(num)d sessions of %(name)s have been ended.", ended, name=person.name),
+          "success")
     return redirect(url_for("people.show", person_id=person.id))

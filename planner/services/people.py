@@ -93,6 +93,15 @@ def set_active(actor: Person, access: Access, person: Person, active: bool) -> P
     return person
 
 
+def sign_out_everywhere(actor: Person, access: Access, person: Person) -> int:
+    """End every live session of a person (a lost phone, a shared computer); returns how many."""
+    access.require(Action.MANAGE_PEOPLE, person)
+    with transaction():
+        ended = end_all_sessions(person, "ended_by_admin")
+        record(actor, "person.signed_out_everywhere", person, person.home_unit_id, sessions=ended)
+    return ended
+
+
 def reset_password(actor: Person, access: Access, person: Person, new_password: str) -> Person:
     """A system administrator sets a new password; the person's sessions end."""
     access.require(Action.MANAGE_PEOPLE, person)

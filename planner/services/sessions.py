@@ -99,13 +99,21 @@ def end_session(person: Person, token: str, reason: str = "signed_out") -> None:
         record(person, "auth.signed_out", person, person.home_unit_id)
 
 
-def end_all_sessions(person: Person, reason: str) -> None:
-    """End every live session of a person (inside the caller's transaction)."""
-    db.session.execute(
+def end_all_sessions(person: Person, reason: str) -> int:
+    """End every live session of a person (inside the caller's transaction); returns how many."""
+    result = db.session.execute(
         update(SignInSession)
         .where(SignInSession.person_id == person.id, SignInSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
+    return result.rowcount
+
+
+def live_sessions(person: Person) -> list[SignInSession]:
+    return list(db.session.scalars(
+        select(SignInSession)
+        .where(SignInSession.person_id == person.id, SignInSession.ended_at.is_(None))
+        .order_by(SignInSession.last_seen_at.desc())))
 
 
 def change_own_password(person: Person, current_password: str, new_password: str,

@@ -135,3 +135,29 @@ def test_sysadmin_creates_and_moves_a_unit(client, demo):
     assert response.status_code == 302
     with client.app.app_context():
         assert db.session.get(Unit, hukum).parent_id == dinkes
+
+
+def test_sysadmin_signs_a_person_out_everywhere(client, make_client, demo):
+    phone, laptop = make_client(), make_client()
+    phone.login("author@demo.pranata.test")
+    laptop.login("author@demo.pranata.test")
+    client.login(SYSADMIN)
+    author = person_by_email(client.app, "author@demo.pranata.test")
+    page = client.get(f"/people/{author.id}").get_data(as_text=True)
+    assert page.count("terakhir aktif") == 2
+    response = client.post(f"/people/{author.id}/sessions/end", follow_redirects=True)
+    assert "2 sesi milik Andi Pratama, S.I.Kom. telah diakhiri." in response.get_data(as_text=True)
+    assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 302
+    with client.app.app_context():
+        assert db.session.scalar(select(AuditEvent.details).where(
+            AuditEvent.action == "person.signed_out_everywhere")) == {"sessions": 2}
+
+
+def test_only_a_sysadmin_may_sign_someone_out_everywhere(client, make_client, demo):
+    victim = make_client()
+    victim.login("author@demo.pranata.test")
+    author = person_by_email(client.app, "author@demo.pranata.test")
+    client.login("auditor@demo.pranata.test")
+    assert "Sesi yang sedang masuk" not in client.get(f"/people/{author.id}").get_data(as_text=True)
+    assert client.post(f"/people/{author.id}/sessions/end").status_code == 403
+    assert victim.get("/").status_code == 200
