@@ -76,6 +76,8 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # Error logs must not carry bound parameters (e-mails, password hashes).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
 

@@ -7,7 +7,7 @@ never shows another unit's data.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import g
 from flask_login import current_user
@@ -19,6 +19,9 @@ from planner.domain.organisation import ZONES, Role
 from planner.domain.periods import local_today
 from planner.extensions import db
 from planner.models import Delegation, Person, RoleAssignment, Unit
+
+
+MAX_ID = 2**31
 
 
 class Access:
@@ -86,6 +89,26 @@ class Access:
     def roles(self) -> set[Role]:
         return {g.role for g in self.grants}
 
+    def can_manage_person(self, person: Person) -> bool:
+        """Managing an account (edit, deactivate, reset, sign out) reaches every unit where the
+        person holds a role now or later, so the manager must cover all of them, not only the
+        person's home unit: an agency's administrator may not reset a city-wide administrator."""
+        if not self.can(Action.MANAGE_PEOPLE, person):
+            return False
+        since = datetime.now(timezone.utc).date() - timedelta(days=1)
+        paths = db.session.scalars(
+            select(Unit.path).join(RoleAssignment, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.person_id == person.id,
+                   RoleAssignment.valid_to.is_(None) | (RoleAssignment.valid_to >= since))
+            .union(select(Unit.path).join(Delegation, Delegation.unit_id == Unit.id)
+                   .where(Delegation.delegate_id == person.id,
+                          Delegation.valid_to.is_(None) | (Delegation.valid_to >= since))))
+        return all(allowed(self.grants, Action.MANAGE_PEOPLE, path) for path in paths)
+
+    def require_manage_person(self, person: Person) -> None:
+        if not self.can_manage_person(person):
+            raise NotPermitted(Action.MANAGE_PEOPLE)
+
     def sees(self, obj) -> bool:
         return bool(roles_for(self.grants, obj.scope_unit.path))
 
@@ -107,6 +130,8 @@ class Access:
             object_id = int(object_id)
         except (TypeError, ValueError):
             raise NotVisible(model.__name__) from None
+        if not 0 < object_id < MAX_ID:  # beyond any integer key the databases can hold
+            raise NotVisible(model.__name__)
         obj = db.session.get(model, object_id)
         if obj is None or not self.sees(obj):
             raise NotVisible(model.__name__)

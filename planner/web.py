@@ -5,7 +5,7 @@ import logging
 import re
 from functools import lru_cache
 
-from flask import Flask, request, session
+from flask import Flask, abort, request, session
 from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 from flask_login import current_user
 
@@ -75,7 +75,16 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
+def reject_nul_bytes():
+    """No text in Pranata contains a NUL byte; PostgreSQL refuses them, so refuse early."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.before_request(reject_nul_bytes)
     from planner.auth.routes import bp as auth_bp
     from planner.main.routes import bp as main_bp
     from planner.org.routes import bp as org_bp
@@ -91,12 +100,12 @@ def register_template_helpers(app: Flask) -> None:
     from planner.permissions import current_access
 
     def local_datetime(value, unit=None, format="medium"):
+        """A UTC instant shown in the unit's zone, with the zone's name (WIB, WITA, WIT)."""
         if value is None:
             return ""
         zone = unit.zone if unit is not None else ZONES["WIB"]
-        local = value.astimezone(zone)
         label = unit.timezone.value if unit is not None else "WIB"
-        return f"{format_datetime(local.replace(tzinfo=None), format)} {label}"
+        return f"{format_datetime(value.astimezone(zone), format, rebase=False)} {label}"
 
     @lru_cache(maxsize=4096)
     def _date_label(value, format, locale):
@@ -128,11 +137,11 @@ class SecretFilter(logging.Filter):
     PATTERN = re.compile(r"((?:token|password|secret|csrf_token)=)[^&\s\"']+", re.IGNORECASE)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = self.PATTERN.sub(r"\1[hidden]", record.msg)
-        if record.args:
-            record.args = tuple(self.PATTERN.sub(r"\1[hidden]", a) if isinstance(a, str) else a
-                                for a in record.args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # a malformed record: leave it to the handler to report
+        record.msg, record.args = self.PATTERN.sub(r"\1[hidden]", message), None
         return True
 
 

@@ -35,7 +35,7 @@ def index():
     access = current_access()
     access.require_anywhere(Action.VIEW_PEOPLE)
     filters = PeopleFilterForm(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     query = (select(Person).join(Unit, Person.home_unit_id == Unit.id)
              .options(joinedload(Person.home_unit))
              .where(access.unit_condition(Action.VIEW_PEOPLE)))
@@ -76,6 +76,12 @@ def new():
     return render_template("people/form.html", form=form, person=None)
 
 
+def _managed_person(access, person_id: int) -> Person:
+    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    access.require_manage_person(person)
+    return person
+
+
 @bp.route("/<int:person_id>")
 def show(person_id: int):
     access = current_access()
@@ -92,7 +98,7 @@ def show(person_id: int):
         .where(or_(Delegation.delegate_id == person.id, Delegation.delegator_id == person.id),
                access.unit_condition(Action.VIEW_UNIT))
         .order_by(Delegation.valid_from.desc())))
-    can_manage = access.can(Action.MANAGE_PEOPLE, person)
+    can_manage = access.can_manage_person(person)
     return render_template("people/show.html", person=person, assignments=assignments,
                            delegations=delegations, today=person.home_unit.today(),
                            can_manage=can_manage, confirm=ConfirmForm(),
@@ -102,7 +108,7 @@ def show(person_id: int):
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
     access = current_access()
-    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    person = _managed_person(access, person_id)
     form = PersonForm(obj=person)
     form.home_unit_id.choices = _home_unit_choices(access)
     if request.method == "GET":
@@ -119,7 +125,7 @@ def edit(person_id: int):
             form.apply(error)
         except StaleEdit as error:
             db.session.expire_all()
-            person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+            person = _managed_person(access, person_id)
             choices = form.home_unit_id.choices
             form = PersonForm(formdata=None, obj=person)
             form.home_unit_id.choices = choices
@@ -134,7 +140,7 @@ def edit(person_id: int):
 @bp.route("/<int:person_id>/password", methods=["GET", "POST"])
 def reset(person_id: int):
     access = current_access()
-    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    person = _managed_person(access, person_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -151,7 +157,7 @@ def reset(person_id: int):
 @bp.route("/<int:person_id>/<any(activate, deactivate):change>", methods=["POST"])
 def activation(person_id: int, change: str):
     access = current_access()
-    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    person = _managed_person(access, person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -170,7 +176,7 @@ def activation(person_id: int, change: str):
 @bp.route("/<int:person_id>/sessions/end", methods=["POST"])
 def end_sessions(person_id: int):
     access = current_access()
-    person = access.fetch(Person, person_id, Action.MANAGE_PEOPLE)
+    person = _managed_person(access, person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     ended = sign_out_everywhere(current_user, access, person)

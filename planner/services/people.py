@@ -56,7 +56,7 @@ def create_person(actor: Person | None, access: Access | None, *, home_unit: Uni
 def update_person(actor: Person, access: Access, person: Person, *, home_unit: Unit, name: str,
                   email: str, nip: str | None, position_title: str | None,
                   preferred_language: str, expected_version: int | None) -> Person:
-    access.require(Action.MANAGE_PEOPLE, person)
+    access.require_manage_person(person)
     if home_unit.id != person.home_unit_id:
         access.require(Action.MANAGE_PEOPLE, home_unit)
     check_version(person, expected_version)
@@ -78,7 +78,7 @@ def update_person(actor: Person, access: Access, person: Person, *, home_unit: U
 
 def set_active(actor: Person, access: Access, person: Person, active: bool) -> Person:
     """Activate or deactivate an account; deactivation ends every session at once."""
-    access.require(Action.MANAGE_PEOPLE, person)
+    access.require_manage_person(person)
     if person.id == actor.id and not active:
         raise RuleViolated.one(None, N_("You cannot deactivate your own account."))
     if person.active == active:
@@ -95,7 +95,7 @@ def set_active(actor: Person, access: Access, person: Person, active: bool) -> P
 
 def sign_out_everywhere(actor: Person, access: Access, person: Person) -> int:
     """End every live session of a person (a lost phone, a shared computer); returns how many."""
-    access.require(Action.MANAGE_PEOPLE, person)
+    access.require_manage_person(person)
     with transaction():
         ended = end_all_sessions(person, "ended_by_admin")
         record(actor, "person.signed_out_everywhere", person, person.home_unit_id, sessions=ended)
@@ -104,7 +104,7 @@ def sign_out_everywhere(actor: Person, access: Access, person: Person) -> int:
 
 def reset_password(actor: Person, access: Access, person: Person, new_password: str) -> Person:
     """A system administrator sets a new password; the person's sessions end."""
-    access.require(Action.MANAGE_PEOPLE, person)
+    access.require_manage_person(person)
     check_new_password(new_password)
     with transaction():
         person.password_hash = hash_password(new_password)

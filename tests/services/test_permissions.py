@@ -111,3 +111,24 @@ def test_unit_listing_query_is_limited_to_scope(ctx):
     assert names == {"Bagian Prokompim", "Subbagian Dokumentasi"}
     assert {u.name for u in db.session.scalars(Access.load(w.outsider).units())} == {
         "Pemerintah Provinsi Lain", "Dinas Lain"}
+
+
+def test_an_agency_sysadmin_cannot_manage_someone_who_holds_a_role_above_the_agency(ctx):
+    from planner.services.people import reset_password, set_active
+
+    w = f.world()
+    agency_admin = f.person(w.health, "Admin Dinkes")
+    f.role(agency_admin, w.health, Role.SYSADMIN)
+    # The city's sysadmin has a home unit inside the agency but a role over the whole city.
+    w.sysadmin.home_unit_id = w.health.id
+    db.session.commit()
+    access = Access.load(agency_admin)
+    assert access.can(Action.MANAGE_PEOPLE, w.sysadmin)  # the home unit alone would allow it
+    assert not access.can_manage_person(w.sysadmin)
+    with pytest.raises(NotPermitted):
+        reset_password(agency_admin, access, w.sysadmin, "direbut-oleh-dinas")
+    with pytest.raises(NotPermitted):
+        set_active(agency_admin, access, w.sysadmin, False)
+    # Someone whose roles all lie inside the agency is theirs to manage.
+    assert access.can_manage_person(w.health_author)
+    assert Access.load(w.sysadmin).can_manage_person(w.health_author)
