@@ -59,7 +59,8 @@ def home_for(access: Access, today: date) -> Home:
     acted_for_by = list(db.session.scalars(
         select(Delegation).options(joinedload(Delegation.unit), joinedload(Delegation.delegate))
         .where(Delegation.delegator_id == person.id,
-               or_(Delegation.valid_to.is_(None), Delegation.valid_to >= today))
+               or_(Delegation.valid_to.is_(None),
+                   and_(Delegation.valid_to >= today, Delegation.valid_to >= Delegation.valid_from)))
         .order_by(Delegation.valid_from)))
 
     team_units = {g.unit_id for g in access.grants

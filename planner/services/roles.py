@@ -66,24 +66,31 @@ def end_assignment(actor: Person | None, access: Access | None, assignment: Role
     """End an assignment on `end_date` (inclusive).  Delegations resting on it end too."""
     if access is not None:
         access.require(Action.MANAGE_ASSIGNMENTS, assignment)
-    problems = check_assignment_end(assignment.valid_from, assignment.valid_to, end_date)
-    if problems:
-        raise RuleViolated(problems)
     with transaction():
         _lock_person(assignment.person)
+        db.session.refresh(assignment)  # someone may have ended it while the form was open
+        problems = check_assignment_end(assignment.valid_from, assignment.valid_to, end_date)
+        if problems:
+            raise RuleViolated(problems)
+        resting = _delegations_resting_on(assignment, end_date)
         assignment.valid_to = end_date
         assignment.end_reason = reason.strip()
         record(actor, "assignment.ended", assignment, assignment.unit_id, end_date=end_date,
                reason=assignment.end_reason)
-        for delegation in _delegations_resting_on(assignment, end_date):
+        for delegation in resting:
             _cut_delegation(actor, delegation, end_date, "assignment_ended")
     return assignment
 
 
 def _delegations_resting_on(assignment: RoleAssignment, end_date: date) -> list[Delegation]:
+    """Delegations of this assignment's role that reach past `end_date`: those that lie
+    within the assignment's period (not within an earlier or later one of the same role)."""
+    within = Delegation.valid_from >= assignment.valid_from
+    if assignment.valid_to is not None:
+        within &= Delegation.valid_from <= assignment.valid_to
     return list(db.session.scalars(select(Delegation).where(
         Delegation.delegator_id == assignment.person_id, Delegation.unit_id == assignment.unit_id,
-        Delegation.role == assignment.role, Delegation.valid_from >= assignment.valid_from,
+        Delegation.role == assignment.role, within,
         Delegation.valid_to.is_(None) | (Delegation.valid_to > end_date))))
 
 
@@ -128,10 +135,12 @@ def delegate_role(actor: Person | None, access: Access | None, *, delegator: Per
 def end_delegation(actor: Person, access: Access, delegation: Delegation, *,
                    end_date: date, reason: str) -> Delegation:
     access.require(Action.MANAGE_ASSIGNMENTS, delegation)
-    problems = check_assignment_end(delegation.valid_from, delegation.valid_to, end_date)
-    if problems:
-        raise RuleViolated(problems)
     with transaction():
+        db.session.execute(select(Delegation.id).where(Delegation.id == delegation.id).with_for_update())
+        db.session.refresh(delegation)  # someone may have ended it while the form was open
+        problems = check_assignment_end(delegation.valid_from, delegation.valid_to, end_date)
+        if problems:
+            raise RuleViolated(problems)
         delegation.valid_to = end_date
         delegation.end_reason = reason.strip()
         record(actor, "delegation.ended", delegation, delegation.unit_id, end_date=end_date,

@@ -1,7 +1,7 @@
 """Creating, editing and moving units of the tree."""
 from __future__ import annotations
 
-from sqlalchemy import func, literal, update
+from sqlalchemy import func, literal, select, update
 
 from planner.domain.access import Action
 from planner.domain.errors import N_, NotPermitted, RuleViolated
@@ -45,14 +45,21 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
         if parent is None:
             raise RuleViolated.one("parent_id", N_("Only a top-level government has no parent unit."))
         access.require(Action.MANAGE_UNITS, parent)
-        problems = check_move(unit.path, parent.path)
-        if problems:
-            raise RuleViolated(problems)
     changes = _changes(unit, name=name.strip(), short_name=(short_name or "").strip() or None,
                        type=UnitType(type), timezone=TimeZoneCode(timezone))
     if not changes and not moving:
         return unit
     with transaction():
+        if moving:
+            # Moves within a tree are serialised, and checked against the paths as they are
+            # now: two moves at once could otherwise each pass and together make a cycle.
+            _lock_trees(unit, parent)
+            db.session.refresh(unit)
+            db.session.refresh(parent)
+            check_version(unit, expected_version)
+            problems = check_move(unit.path, parent.path)
+            if problems:
+                raise RuleViolated(problems)
         for field, (_, new) in changes.items():
             setattr(unit, field, new)
         unit.updated_by_id = actor.id
@@ -67,6 +74,12 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
         record(actor, "unit.updated", unit, unit.id,
                changes={k: [old, new] for k, (old, new) in changes.items()})
     return unit
+
+
+def _lock_trees(*units: Unit) -> None:
+    """Lock the top-level government of each unit's tree (a row lock on PostgreSQL)."""
+    roots = sorted({int(u.path.strip("/").split("/")[0]) for u in units})
+    db.session.execute(select(Unit.id).where(Unit.id.in_(roots)).order_by(Unit.id).with_for_update())
 
 
 def _rebase_descendants(old_prefix: str, new_prefix: str, depth_change: int) -> None:

@@ -86,3 +86,33 @@ def test_two_edits_of_the_same_unit_at_the_same_moment_one_is_told_it_is_stale(p
         with pg_app.app_context():
             unit = db.session.get(Unit, unit_id)
             assert unit.name == saved[0] and unit.version == version + 1
+
+
+def test_two_crossing_moves_at_the_same_moment_never_make_a_cycle(pg_app):
+    with pg_app.app_context():
+        w = f.world()
+        admin_id, city_id = w.sysadmin.id, w.city.id
+    for round_ in range(ROUNDS):
+        with pg_app.app_context():
+            a = f.unit(f"Dinas A{round_}", db.session.get(Unit, city_id))
+            b = f.unit(f"Dinas B{round_}", db.session.get(Unit, city_id))
+            pair = (a.id, b.id)
+
+        def work(i, barrier):
+            admin = db.session.get(Person, admin_id)
+            access = Access.load(admin)
+            moved, under = (pair if i == 0 else pair[::-1])
+            unit, parent = db.session.get(Unit, moved), db.session.get(Unit, under)
+            version = unit.version
+            barrier.wait()
+            update_unit(admin, access, unit, name=unit.name, short_name=None, type=unit.type,
+                        timezone=unit.timezone, parent=parent, expected_version=version)
+            return "moved"
+        outcomes = race(pg_app, work)
+        assert outcomes.count("moved") == 1, outcomes
+        assert any(isinstance(o, (RuleViolated, StaleEdit)) for o in outcomes), outcomes
+        with pg_app.app_context():
+            a, b = db.session.get(Unit, pair[0]), db.session.get(Unit, pair[1])
+            child, parent = (a, b) if a.parent_id == b.id else (b, a)
+            assert child.parent_id == parent.id and parent.parent_id == city_id
+            assert child.path == f"{parent.path}{child.id}/"

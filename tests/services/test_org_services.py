@@ -190,3 +190,32 @@ def test_saving_a_unit_unchanged_writes_nothing(ctx):
                 short_name=w.health.short_name, type=w.health.type, timezone=w.health.timezone,
                 parent=w.health.parent, expected_version=version)
     assert w.health.version == version and count(AuditEvent) == events_before
+
+
+def test_ending_an_earlier_assignment_leaves_delegations_of_a_later_one_alone(ctx):
+    w = f.world()
+    access = Access.load(w.sysadmin)
+    head = f.person(w.health)
+    earlier = f.role(head, w.health, Role.APPROVER, date(2020, 1, 1), date(2020, 12, 31))
+    f.role(head, w.health, Role.APPROVER, date(2022, 1, 1))
+    later_leave = delegate_role(w.sysadmin, access, delegator=head, delegate=w.health_author,
+                                unit=w.health, role=Role.APPROVER, kind=DelegationKind.PLH,
+                                valid_from=date(2022, 6, 1), valid_to=date(2022, 6, 10))
+    early_leave = delegate_role(w.sysadmin, access, delegator=head, delegate=w.health_author,
+                                unit=w.health, role=Role.APPROVER, kind=DelegationKind.PLH,
+                                valid_from=date(2020, 8, 1), valid_to=date(2020, 8, 10))
+    end_assignment(w.sysadmin, access, earlier, end_date=date(2020, 6, 30), reason="Koreksi")
+    assert (later_leave.valid_from, later_leave.valid_to) == (date(2022, 6, 1), date(2022, 6, 10))
+    assert later_leave.end_reason is None
+    # The leave inside the shortened period never took effect; its record stays.
+    assert early_leave.valid_to == date(2020, 7, 31) and early_leave.end_reason == "assignment_ended"
+
+
+def test_ending_an_assignment_twice_cannot_lengthen_it(ctx):
+    w = f.world()
+    access = Access.load(w.sysadmin)
+    assignment = db.session.scalars(select(RoleAssignment).filter_by(person_id=w.author.id)).one()
+    end_assignment(w.sysadmin, access, assignment, end_date=date(2025, 6, 30), reason="Mutasi")
+    with pytest.raises(RuleViolated):
+        end_assignment(w.sysadmin, access, assignment, end_date=date(2025, 7, 31), reason="Lain")
+    assert assignment.valid_to == date(2025, 6, 30) and assignment.end_reason == "Mutasi"
