@@ -49,6 +49,8 @@ class Config:
     # office often reaches us through one public IP.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour")
     LOGIN_LIMIT_FAILED_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_FAILED_PER_ADDRESS", "60 per 15 minutes")
+    # Wrong current passwords on the password-change form, per signed-in person.
+    PASSWORD_CHANGE_LIMIT = os.environ.get("PASSWORD_CHANGE_LIMIT", "5 per 15 minutes")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner.auth.forms import ChangePasswordForm, SignInForm
-from planner.domain.errors import RuleViolated
+from planner.domain.errors import RuleViolated, StaleEdit
 from planner.domain.organisation import LANGUAGES
 from planner.extensions import limiter
 from planner.services import sessions
@@ -19,11 +19,23 @@ bp = Blueprint("auth", __name__)
 
 
 def _account_key() -> str:
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+    """The account a sign-in attempt is for, whether the form came as a form or as JSON."""
+    data = request.form if not request.is_json else (request.get_json(silent=True) or {})
+    email = data.get("email") if hasattr(data, "get") else None
+    return "sign-in:" + (email if isinstance(email, str) else "").strip().lower()
 
 
 def _sign_in_failed(response) -> bool:
     return bool(g.get("sign_in_failed"))
+
+
+def _password_change_key() -> str:
+    # Limits are checked before the view (and before login_required), so someone may be anonymous.
+    return f"password-change:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _password_change_failed(response) -> bool:
+    return bool(g.get("password_change_failed"))
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -69,6 +81,8 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_LIMIT"], key_func=_password_change_key,
+               methods=["POST"], deduct_when=_password_change_failed, scope="password-change")
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -76,6 +90,7 @@ def change_password():
             sessions.change_own_password(current_user, form.current_password.data,
                                          form.new_password.data, request.user_agent.string)
         except RuleViolated as error:
+            g.password_change_failed = any(v.field == "current_password" for v in error.violations)
             form.apply(error)
         else:
             # The person now carries the new session's token; the old one is dead.
@@ -92,5 +107,8 @@ def language():
     if lang in LANGUAGES:
         session["lang"] = lang
         if current_user.is_authenticated:
-            set_language(current_user, lang)
+            try:
+                set_language(current_user, lang)
+            except StaleEdit:
+                pass  # an administrator saved the profile at that moment; the session keeps the choice
     return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))

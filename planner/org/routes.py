@@ -87,7 +87,9 @@ def edit_unit(unit_id: int):
     unit = access.fetch(Unit, unit_id, Action.MANAGE_UNITS)
     parents = [u for u in db.session.scalars(access.units(Action.MANAGE_UNITS))
                if not u.path.startswith(unit.path)]
-    form = UnitForm(obj=unit)
+    # A POST carries every field itself: nothing (above all not the version) is taken from the
+    # record, or a form that lost its version would pass for a fresh one.
+    form = UnitForm(obj=unit if request.method == "GET" else None)
     form.parent_id.choices = unit_choices(parents)
     if unit.parent is not None and unit.parent_id not in {u.id for u in parents}:
         # The current parent lies outside what this person manages: keep it selectable.

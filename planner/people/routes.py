@@ -109,7 +109,7 @@ def show(person_id: int):
 def edit(person_id: int):
     access = current_access()
     person = _managed_person(access, person_id)
-    form = PersonForm(obj=person)
+    form = PersonForm(obj=person if request.method == "GET" else None)  # a POST carries its own version
     form.home_unit_id.choices = _home_unit_choices(access)
     if request.method == "GET":
         form.version.data = person.version
@@ -164,6 +164,9 @@ def activation(person_id: int, change: str):
         set_active(current_user, access, person, change == "activate")
     except RuleViolated as error:
         flash(_(error.violations[0].message), "error")
+    except StaleEdit:
+        flash(_("Someone else changed this person at the same moment. Check the page and try again."),
+              "error")
     else:
         if change == "activate":
             flash(_("%(name)s can sign in again.", name=person.name), "success")

@@ -47,8 +47,9 @@ def record(actor: Person | None, action: str, obj, unit_id: int | None, *,
 
 
 def check_version(obj, expected_version: int | None) -> None:
-    """Refuse to save over a change someone else made after the editor loaded the record."""
-    if expected_version is not None and obj.version != expected_version:
+    """Refuse to save over a change someone else made after the editor loaded the record.
+    A form that lost its version is treated as stale: its values may be old."""
+    if expected_version is None or obj.version != expected_version:
         who = obj.updated_by.name if getattr(obj, "updated_by", None) else None
         raise StaleEdit(who, obj.updated_at)
 

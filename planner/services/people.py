@@ -1,7 +1,10 @@
 """People: creating and editing them, activating, deactivating and resetting passwords."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from planner.domain.access import Action
 from planner.domain.errors import N_, RuleViolated, Violation
@@ -10,7 +13,8 @@ from planner.models import Person, Unit
 from planner.models.base import utcnow
 from planner.permissions import Access
 from planner.services import check_version, record, transaction
-from planner.services.sessions import check_new_password, end_all_sessions, hash_password
+from planner.services.sessions import (check_new_password, end_all_sessions, hash_password,
+                                      store_password)
 
 
 def normalise_email(email: str) -> str:
@@ -40,7 +44,7 @@ def create_person(actor: Person | None, access: Access | None, *, home_unit: Uni
     _check_unique(email, nip, None)
     if password is not None:
         check_new_password(password)
-    with transaction():
+    with _unique_guard(email, nip, None), transaction():
         person = Person(home_unit=home_unit, name=name.strip(), email=email, nip=nip,
                         position_title=(position_title or "").strip() or None,
                         preferred_language=preferred_language, active=True,
@@ -51,6 +55,17 @@ def create_person(actor: Person | None, access: Access | None, *, home_unit: Uni
         db.session.add(person)
         record(actor, "person.created", person, home_unit.id, email=email, name=person.name)
     return person
+
+
+@contextmanager
+def _unique_guard(email: str, nip: str | None, person_id: int | None):
+    """Two administrators saving the same e-mail at once: the database's unique constraint
+    stops the second, who gets the same message as if they had been a moment later."""
+    try:
+        yield
+    except IntegrityError:
+        _check_unique(email, nip, person_id)
+        raise
 
 
 def update_person(actor: Person, access: Access, person: Person, *, home_unit: Unit, name: str,
@@ -68,7 +83,7 @@ def update_person(actor: Person, access: Access, person: Person, *, home_unit: U
     changes = {k: [getattr(person, k), v] for k, v in values.items() if getattr(person, k) != v}
     if not changes:
         return person
-    with transaction():
+    with _unique_guard(email, nip, person.id), transaction():
         for field, (_, new) in changes.items():
             setattr(person, field, new)
         person.updated_by_id = actor.id
@@ -107,9 +122,7 @@ def reset_password(actor: Person, access: Access, person: Person, new_password: 
     access.require_manage_person(person)
     check_new_password(new_password)
     with transaction():
-        person.password_hash = hash_password(new_password)
-        person.password_changed_at = utcnow()
-        person.updated_by_id = actor.id
+        store_password(person, new_password)
         end_all_sessions(person, "password_reset")
         record(actor, "person.password_reset", person, person.home_unit_id)
     return person
@@ -121,5 +134,6 @@ def set_language(person: Person, language: str) -> Person:
         return person
     with transaction():
         person.preferred_language = language
+        person.updated_by_id = person.id
         record(person, "person.language_changed", person, person.home_unit_id, language=language)
     return person

@@ -41,6 +41,14 @@ def check_new_password(password: str, field: str = "password") -> None:
                                count=minimum)
 
 
+def store_password(person: Person, password: str) -> None:
+    """Write a new password hash (inside the caller's transaction).  The password is not part
+    of the profile that administrators edit, so this leaves the profile's version alone."""
+    db.session.execute(update(Person).where(Person.id == person.id).values(
+        password_hash=hash_password(password), password_changed_at=utcnow()))
+    db.session.expire(person, ["password_hash", "password_changed_at"])
+
+
 def authenticate(email: str, password: str) -> Person | None:
     """The active person with this e-mail and password, or None.  Failures are audited."""
     email = (email or "").strip().lower()
@@ -62,7 +70,9 @@ def start_session(person: Person, user_agent: str | None = None) -> str:
     with transaction():
         db.session.add(SignInSession(token_hash=token_hash(token), person_id=person.id,
                                      user_agent=(user_agent or "")[:300] or None))
-        person.last_sign_in_at = utcnow()
+        # Not a profile change: leave the version that edit forms check alone.
+        db.session.execute(update(Person).where(Person.id == person.id).values(last_sign_in_at=utcnow()))
+        db.session.expire(person, ["last_sign_in_at"])
         record(person, "auth.signed_in", person, person.home_unit_id)
     person.session_token = token
     return token
@@ -125,8 +135,7 @@ def change_own_password(person: Person, current_password: str, new_password: str
     if current_password == new_password:
         raise RuleViolated.one("new_password", N_("The new password must differ from the current one."))
     with transaction():
-        person.password_hash = hash_password(new_password)
-        person.password_changed_at = utcnow()
+        store_password(person, new_password)
         end_all_sessions(person, "password_changed")
         record(person, "person.password_changed", person, person.home_unit_id)
     return start_session(person, user_agent)

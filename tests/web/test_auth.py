@@ -179,3 +179,62 @@ def test_language_switch_to_english_and_back(client, demo):
         assert db.session.scalar(select(Person.preferred_language).where(Person.email == AUTHOR)) == "en"
     client.post("/language", {"lang": "id"})
     assert "Peran Anda hari ini" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_current_passwords_on_the_change_form_are_limited(client, demo):
+    client.login(AUTHOR)
+    wrong = {"current_password": "bukan-sandi-ini", "new_password": "sandi-baru-2026",
+             "confirm": "sandi-baru-2026"}
+    for _ in range(5):
+        assert client.post("/account/password", wrong).status_code == 200
+    assert client.post("/account/password", wrong).status_code == 429
+    assert client.get("/").status_code == 200  # the session itself is not touched
+
+
+def test_json_sign_in_attempts_are_counted_per_account_too(client, demo):
+    headers = {"X-CSRFToken": client.token()}
+
+    def attempt(email, password):
+        return client.http.post("/login", json={"email": email, "password": password}, headers=headers)
+
+    for _ in range(5):
+        assert attempt(AUTHOR, "salah-salah-1").status_code == 401
+    assert attempt(AUTHOR, "salah-salah-1").status_code == 429
+    # Another account is its own bucket, not a shared "no e-mail" one.
+    assert attempt("reviewer@demo.pranata.test", "pranata-demo").status_code == 302
+
+
+def test_an_office_with_a_few_typos_still_signs_in(app, make_client, demo):
+    """Failed attempts from the office's one address count, good ones never do: a handful of
+    typos among many good sign-ins does not lock the office out."""
+    emails = [f"{r}@demo.pranata.test" for r in
+              ("author", "contributor", "reviewer", "approver", "auditor", "sysadmin")]
+    for round_ in range(2):
+        for email in emails:
+            browser = make_client()
+            assert browser.login(email, "salah-ketik-000").status_code == 401
+            assert browser.login(email).status_code == 302
+
+
+def test_signing_in_does_not_make_an_administrators_open_form_stale(client, make_client, demo):
+    client.login("sysadmin@demo.pranata.test")
+    with client.app.app_context():
+        author = db.session.scalar(select(Person).where(Person.email == AUTHOR))
+    make_client().login(AUTHOR)  # the author signs in while the form is open
+    response = client.post(f"/people/{author.id}/edit", {
+        "name": "Andi Pratama", "email": AUTHOR, "nip": author.nip, "position_title": "Admin",
+        "home_unit_id": author.home_unit_id, "preferred_language": "id", "version": author.version})
+    assert response.status_code == 302
+
+
+def test_production_cookies_are_secure(tmp_path, monkeypatch):
+    from config import ProductionConfig
+    from planner import create_app
+    from tests.conftest import _build
+
+    _build(f"sqlite:///{tmp_path / 'p.db'}", with_demo=False)
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+    response = app.test_client().get("/login", base_url="https://pranata.example.go.id")
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" in response.headers

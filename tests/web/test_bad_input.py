@@ -169,3 +169,23 @@ def test_too_long_input_is_a_translated_message_not_an_error(client, demo):
     assert response.status_code == 200
     assert field_error(response.get_data(as_text=True), "name") == \
         "Isian tidak boleh lebih dari 200 karakter."
+
+
+def test_an_edit_form_without_its_version_is_treated_as_stale(client, demo):
+    signed_in_admin(client)
+    unit = lookup(client.app, Unit, name="Dinas Kesehatan")
+    page = client.post(f"/units/{unit.id}/edit", {
+        "name": "Dinkes tanpa versi", "type": "agency", "timezone": "WIB",
+        "parent_id": unit.parent_id}).get_data(as_text=True)
+    assert "saat Anda sedang menyunting" in page
+    assert lookup(client.app, Unit, id=unit.id).name == "Dinas Kesehatan"
+
+
+def test_huge_ids_and_nul_bytes_are_refused_cleanly(client, demo):
+    signed_in_admin(client)
+    for url in ["/units/99999999999999999999", "/units/2147483648/structure", "/people/2147483648",
+                "/assignments/99999999999999999999/end"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/people?page=99999999999999999999").status_code == 200
+    assert client.get("/people?q=%00").status_code == 400
+    assert client.post("/login", {"email": "a\x00@x.test", "password": "x"}).status_code == 400
