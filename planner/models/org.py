@@ -114,11 +114,14 @@ class Person(Base):
 
 
 class LegalBasis:
-    """Columns for the decree (SK) that a record rests on."""
+    """Columns for the decree (SK) that a record rests on, and for correcting it safely:
+    who last changed the record, when, and a version that edit forms check."""
 
     decree_number: Mapped[str | None] = mapped_column(String(120))
     decree_date: Mapped[date | None] = mapped_column(Date)
     decree_signed_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @property
     def has_decree(self) -> bool:
@@ -142,9 +145,14 @@ class RoleAssignment(LegalBasis, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[Person | None] = relationship(foreign_keys=[updated_by_id])
+
+    __mapper_args__ = {"version_id_col": LegalBasis.version}
 
     @property
     def period(self) -> Period:
@@ -173,10 +181,15 @@ class Delegation(LegalBasis, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
     delegator: Mapped[Person] = relationship(foreign_keys=[delegator_id])
     delegate: Mapped[Person] = relationship(foreign_keys=[delegate_id])
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[Person | None] = relationship(foreign_keys=[updated_by_id])
+
+    __mapper_args__ = {"version_id_col": LegalBasis.version}
 
     @property
     def period(self) -> Period:

@@ -65,6 +65,14 @@ class DelegationForm(LegalBasisMixin, BaseForm):
         self.kind.choices = _labelled(DELEGATION_KIND_LABELS)()
 
 
+class CorrectAssignmentForm(LegalBasisMixin, VersionedForm):
+    position_title = StringField(_l("Position title"), validators=[Optional(), Length(max=200)])
+
+
+class CorrectDelegationForm(LegalBasisMixin, VersionedForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
 class EndForm(BaseForm):
     end_date = DateField(_l("Last day"), validators=[DataRequired(message=REQUIRED)])
     reason = TextAreaField(_l("Reason"), validators=[
@@ -80,4 +88,5 @@ class StructureDateForm(BaseForm):
 
 
 __all__ = ["UnitForm", "AssignmentForm", "DelegationForm", "EndForm", "StructureDateForm",
+           "CorrectAssignmentForm", "CorrectDelegationForm",
            "Role", "DelegationKind", "UnitType"]

@@ -1,7 +1,7 @@
 """Routes for recording and ending role assignments and delegations to acting officials."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,14 +9,16 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from planner.domain.access import Action
-from planner.domain.errors import RuleViolated
+from planner.domain.errors import RuleViolated, StaleEdit
 from planner.extensions import db
 from planner.forms import choice
 from planner.models import Delegation, Person, RoleAssignment, Unit
-from planner.org.forms import AssignmentForm, DelegationForm, EndForm
+from planner.org.forms import (AssignmentForm, CorrectAssignmentForm, CorrectDelegationForm,
+                               DelegationForm, EndForm)
 from planner.org.routes import bp
 from planner.permissions import current_access
-from planner.services.roles import assign_role, delegate_role, end_assignment, end_delegation
+from planner.services.roles import (assign_role, correct_assignment, correct_delegation,
+                                    delegate_role, end_assignment, end_delegation)
 
 
 def _people_choices(access) -> list[SelectChoice]:
@@ -116,6 +118,52 @@ def end_delegation_view(delegation_id: int):
             return redirect(url_for("org.unit", unit_id=delegation.unit_id))
     return render_template("org/end_form.html", form=form, unit=delegation.unit,
                            subject=delegation, kind="delegation")
+
+
+@bp.route("/assignments/<int:assignment_id>/correct", methods=["GET", "POST"])
+def correct_assignment_view(assignment_id: int):
+    access = current_access()
+    assignment = access.fetch(RoleAssignment, assignment_id, Action.MANAGE_ASSIGNMENTS)
+    return _correct(CorrectAssignmentForm, assignment, "assignment",
+                    lambda form: correct_assignment(
+                        current_user, access, assignment, position_title=form.position_title.data,
+                        decree_number=form.decree_number.data, decree_date=form.decree_date.data,
+                        decree_signed_by=form.decree_signed_by.data,
+                        expected_version=form.expected_version))
+
+
+@bp.route("/delegations/<int:delegation_id>/correct", methods=["GET", "POST"])
+def correct_delegation_view(delegation_id: int):
+    access = current_access()
+    delegation = access.fetch(Delegation, delegation_id, Action.MANAGE_ASSIGNMENTS)
+    return _correct(CorrectDelegationForm, delegation, "delegation",
+                    lambda form: correct_delegation(
+                        current_user, access, delegation, reason=form.reason.data,
+                        decree_number=form.decree_number.data, decree_date=form.decree_date.data,
+                        decree_signed_by=form.decree_signed_by.data,
+                        expected_version=form.expected_version))
+
+
+def _correct(form_class, subject, kind: str, save):
+    """Correct the recorded legal basis of an assignment or a delegation."""
+    form = form_class(obj=subject if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = subject.version
+    if form.validate_on_submit():
+        try:
+            save(form)
+        except StaleEdit as error:
+            db.session.expire_all()
+            db.session.refresh(subject)
+            form = form_class(formdata=None, obj=subject)
+            form.version.data = subject.version
+            form.apply_stale(error, subject.unit)
+        else:
+            flash(_("The correction has been saved; the previous values stay in the audit trail."),
+                  "success")
+            return redirect(url_for("org.unit", unit_id=subject.unit_id))
+    return render_template("org/correct_form.html", form=form, unit=subject.unit,
+                           subject=subject, kind=kind)
 
 
 def _role_label(role) -> str:

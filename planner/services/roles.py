@@ -17,7 +17,7 @@ from planner.domain.structure_rules import check_assignment, check_assignment_en
 from planner.extensions import db
 from planner.models import Delegation, Person, RoleAssignment, Unit
 from planner.permissions import Access
-from planner.services import record, transaction
+from planner.services import check_version, record, transaction
 
 
 def _lock_person(person: Person) -> None:
@@ -75,6 +75,7 @@ def end_assignment(actor: Person | None, access: Access | None, assignment: Role
         resting = _delegations_resting_on(assignment, end_date)
         assignment.valid_to = end_date
         assignment.end_reason = reason.strip()
+        assignment.updated_by_id = actor.id if actor else None
         record(actor, "assignment.ended", assignment, assignment.unit_id, end_date=end_date,
                reason=assignment.end_reason)
         for delegation in resting:
@@ -143,6 +144,47 @@ def end_delegation(actor: Person, access: Access, delegation: Delegation, *,
             raise RuleViolated(problems)
         delegation.valid_to = end_date
         delegation.end_reason = reason.strip()
+        delegation.updated_by_id = actor.id
         record(actor, "delegation.ended", delegation, delegation.unit_id, end_date=end_date,
                reason=delegation.end_reason)
     return delegation
+
+
+def correct_assignment(actor: Person, access: Access, assignment: RoleAssignment, *,
+                       position_title: str | None, decree_number: str, decree_date: date,
+                       decree_signed_by: str, expected_version: int | None) -> RoleAssignment:
+    """Correct how an assignment was recorded (its position title and decree).  Its person,
+    role and period are facts: a different one is a new assignment, or an ending."""
+    access.require(Action.MANAGE_ASSIGNMENTS, assignment)
+    check_version(assignment, expected_version)
+    return _correct(actor, assignment, "assignment.corrected",
+                    position_title=(position_title or "").strip() or None,
+                    **_legal_basis(decree_number, decree_date, decree_signed_by))
+
+
+def correct_delegation(actor: Person, access: Access, delegation: Delegation, *,
+                       reason: str | None, decree_number: str, decree_date: date,
+                       decree_signed_by: str, expected_version: int | None) -> Delegation:
+    """Correct how a delegation was recorded (its reason and decree)."""
+    access.require(Action.MANAGE_ASSIGNMENTS, delegation)
+    check_version(delegation, expected_version)
+    return _correct(actor, delegation, "delegation.corrected",
+                    reason=(reason or "").strip() or None,
+                    **_legal_basis(decree_number, decree_date, decree_signed_by))
+
+
+def _legal_basis(number: str, signed_on: date, signed_by: str) -> dict:
+    return {"decree_number": (number or "").strip() or None, "decree_date": signed_on,
+            "decree_signed_by": (signed_by or "").strip() or None}
+
+
+def _correct(actor: Person, record_, action: str, **values):
+    changes = {k: [getattr(record_, k), v] for k, v in values.items() if getattr(record_, k) != v}
+    if not changes:
+        return record_
+    with transaction():
+        for field, (_, new) in changes.items():
+            setattr(record_, field, new)
+        record_.updated_by_id = actor.id
+        record(actor, action, record_, record_.unit_id, changes=changes)
+    return record_

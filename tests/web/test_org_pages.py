@@ -45,7 +45,9 @@ PAGES = [
     ("/units/{prokompim}/assignments/new", ["sysadmin"]),
     ("/units/{prokompim}/delegations/new", ["sysadmin"]),
     ("/assignments/{assignment}/end", ["sysadmin"]),
+    ("/assignments/{assignment}/correct", ["sysadmin"]),
     ("/delegations/{delegation}/end", ["sysadmin"]),
+    ("/delegations/{delegation}/correct", ["sysadmin"]),
     ("/people/new", ["sysadmin"]),
     ("/people/{author}/edit", ["sysadmin"]),
     ("/people/{author}/password", ["sysadmin"]),
@@ -70,7 +72,7 @@ def test_each_role_opens_what_it_may_and_is_refused_the_rest(client, demo, role)
 FOREIGN = [
     "/units/{dpppa}", "/units/{dpppa}/structure", "/units/{dpppa}/edit",
     "/units/{dpppa}/assignments/new", "/people/{dpppa_person}", "/people/{dpppa_person}/edit",
-    "/assignments/{dpppa_assignment}/end",
+    "/assignments/{dpppa_assignment}/end", "/assignments/{dpppa_assignment}/correct",
 ]
 
 

@@ -161,3 +161,41 @@ def test_only_a_sysadmin_may_sign_someone_out_everywhere(client, make_client, de
     assert "Sesi yang sedang masuk" not in client.get(f"/people/{author.id}").get_data(as_text=True)
     assert client.post(f"/people/{author.id}/sessions/end").status_code == 403
     assert victim.get("/").status_code == 200
+
+
+def test_sysadmin_corrects_a_decree_typo_and_the_old_value_stays_in_the_audit_trail(client, demo):
+    client.login(SYSADMIN)
+    admin = person_by_email(client.app, "putri.handayani@demo.pranata.test")
+    with client.app.app_context():
+        assignment = db.session.scalar(select(RoleAssignment).where(RoleAssignment.person_id == admin.id))
+    page = client.get(f"/assignments/{assignment.id}/correct").get_data(as_text=True)
+    assert f'name="version" type="hidden" value="{assignment.version}"' in page
+    response = client.post(f"/assignments/{assignment.id}/correct", {
+        "position_title": "Admin Instagram @dinkes.tpi", "decree_number": "188.45/310/DINKES/2025",
+        "decree_date": "2025-02-01", "decree_signed_by": "Kepala Dinas Kesehatan",
+        "version": assignment.version})
+    assert response.status_code == 302
+    with client.app.app_context():
+        corrected = db.session.get(RoleAssignment, assignment.id)
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.corrected"))
+    assert corrected.decree_number == "188.45/310/DINKES/2025" and corrected.has_decree
+    assert (corrected.valid_from, corrected.valid_to) == (assignment.valid_from, assignment.valid_to)
+    assert event.details["changes"]["decree_number"] == [None, "188.45/310/DINKES/2025"]
+    # A second correction from the form loaded before the first one is refused, not merged.
+    stale = client.post(f"/assignments/{assignment.id}/correct", {
+        "position_title": "Lain", "decree_number": "X/1", "decree_date": "2025-02-01",
+        "decree_signed_by": "Kadis", "version": assignment.version}).get_data(as_text=True)
+    assert "saat Anda sedang menyunting" in stale and 'value="188.45/310/DINKES/2025"' in stale
+
+
+def test_sysadmin_corrects_a_delegation(client, demo):
+    client.login(SYSADMIN)
+    with client.app.app_context():
+        delegation = db.session.scalar(select(Delegation).order_by(Delegation.id.desc()))
+    response = client.post(f"/delegations/{delegation.id}/correct", {
+        "reason": "Kepala Bagian mengikuti PKA angkatan II", "decree_number": delegation.decree_number,
+        "decree_date": delegation.decree_date.isoformat(), "decree_signed_by": delegation.decree_signed_by,
+        "version": delegation.version})
+    assert response.status_code == 302
+    with client.app.app_context():
+        assert db.session.get(Delegation, delegation.id).reason == "Kepala Bagian mengikuti PKA angkatan II"
