@@ -15,6 +15,7 @@ MESSAGES = {
     404: (_l("Not found"), _l("This page does not exist, or it belongs to a unit you cannot see.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
+    415: (_l("Not accepted"), _l("This address accepts only the forms of its own pages.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again.")),
 }

@@ -102,7 +102,9 @@ class Access:
                    RoleAssignment.valid_to.is_(None) | (RoleAssignment.valid_to >= since))
             .union(select(Unit.path).join(Delegation, Delegation.unit_id == Unit.id)
                    .where(Delegation.delegate_id == person.id,
-                          Delegation.valid_to.is_(None) | (Delegation.valid_to >= since))))
+                          Delegation.valid_to.is_(None)
+                          | ((Delegation.valid_to >= since)
+                             & (Delegation.valid_to >= Delegation.valid_from)))))
         return all(allowed(self.grants, Action.MANAGE_PEOPLE, path) for path in paths)
 
     def require_manage_person(self, person: Person) -> None:

@@ -75,16 +75,20 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
-def reject_nul_bytes():
-    """No text in Pranata contains a NUL byte; PostgreSQL refuses them, so refuse early."""
+def reject_unusable_input():
+    """Refuse, before any route runs, input no page of Pranata takes: a JSON body (every form
+    is an HTML form; Flask-WTF would otherwise read JSON too) and text with a NUL byte
+    (PostgreSQL refuses those)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.is_json:
+        abort(415)
     for values in (request.args, request.form):
-        for value in values.values():
-            if "\x00" in value:
+        for _, items in values.lists():
+            if any("\x00" in value for value in items):
                 abort(400)
 
 
 def register_blueprints(app: Flask) -> None:
-    app.before_request(reject_nul_bytes)
+    app.before_request(reject_unusable_input)
     from planner.auth.routes import bp as auth_bp
     from planner.main.routes import bp as main_bp
     from planner.org.routes import bp as org_bp
@@ -139,8 +143,8 @@ class SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):
-            return True  # a malformed record: leave it to the handler to report
+        except Exception:  # noqa: BLE001 - a malformed record: the handler reports it, as always
+            return True
         record.msg, record.args = self.PATTERN.sub(r"\1[hidden]", message), None
         return True
 

@@ -19,10 +19,8 @@ bp = Blueprint("auth", __name__)
 
 
 def _account_key() -> str:
-    """The account a sign-in attempt is for, whether the form came as a form or as JSON."""
-    data = request.form if not request.is_json else (request.get_json(silent=True) or {})
-    email = data.get("email") if hasattr(data, "get") else None
-    return "sign-in:" + (email if isinstance(email, str) else "").strip().lower()
+    """The account a sign-in attempt is for (JSON bodies are refused before this runs)."""
+    return "sign-in:" + (request.form.get("email") or "").strip().lower()
 
 
 def _sign_in_failed(response) -> bool:

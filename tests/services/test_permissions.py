@@ -132,3 +132,18 @@ def test_an_agency_sysadmin_cannot_manage_someone_who_holds_a_role_above_the_age
     # Someone whose roles all lie inside the agency is theirs to manage.
     assert access.can_manage_person(w.health_author)
     assert Access.load(w.sysadmin).can_manage_person(w.health_author)
+
+
+def test_a_delegation_that_never_took_effect_does_not_widen_who_must_manage_the_delegate(ctx):
+    w = f.world()
+    today = date.today()
+    agency_admin = f.person(w.health)
+    f.role(agency_admin, w.health, Role.SYSADMIN)
+    head = f.person(w.setda)
+    assignment = f.role(head, w.setda, Role.APPROVER, date(2024, 1, 1))
+    delegate_role(None, None, delegator=head, delegate=w.health_author, unit=w.setda,
+                  role=Role.APPROVER, kind=DelegationKind.PLT,
+                  valid_from=today + timedelta(days=30), valid_to=today + timedelta(days=60))
+    assert not Access.load(agency_admin).can_manage_person(w.health_author)
+    end_assignment(None, None, assignment, end_date=today, reason="Pensiun")
+    assert Access.load(agency_admin).can_manage_person(w.health_author)

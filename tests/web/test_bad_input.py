@@ -189,3 +189,9 @@ def test_huge_ids_and_nul_bytes_are_refused_cleanly(client, demo):
     assert client.get("/people?page=99999999999999999999").status_code == 200
     assert client.get("/people?q=%00").status_code == 400
     assert client.post("/login", {"email": "a\x00@x.test", "password": "x"}).status_code == 400
+
+
+def test_repeated_fields_are_checked_for_nul_bytes_too(client, demo):
+    signed_in_admin(client)
+    response = client.http.get("/people", query_string=[("q", "ok"), ("q", "x\x00y")])
+    assert response.status_code == 400

@@ -39,3 +39,8 @@ def test_an_unexpected_error_is_logged_without_the_form_values(app, client, demo
     assert client.post("/_explode_post", {"password": "pranata-demo"}).status_code == 500
     assert any("kaboom" in (r.exc_text or "") or r.exc_info for r in caplog.records)
     assert "pranata-demo" not in caplog.text
+
+
+def test_a_malformed_log_call_is_left_to_the_handler_not_raised_by_the_filter():
+    record = logging.LogRecord("planner", logging.WARNING, __file__, 1, "%(user)s", ({"name": "x"},), None)
+    assert SecretFilter().filter(record) is True
