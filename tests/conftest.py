@@ -77,6 +77,16 @@ def sqlite_templates(tmp_path_factory) -> dict[str, Path]:
     return templates
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _pg_url(name: str) -> str:
     return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
@@ -105,6 +115,16 @@ class PostgresServer:
         if name in self.created:
             self.created.remove(name)
 
+    def drop_leftovers(self) -> None:
+        """Drop the databases of earlier test runs that were killed before they could."""
+        with self.admin.connect() as connection:
+            names = connection.execute(sa.text(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'pranata\\_test\\_%'")).scalars().all()
+        for name in names:
+            match = re.match(r"pranata_test_(\d+)_", name)
+            if match and not _process_alive(int(match.group(1))):
+                self.drop(name)
+
     def copy(self, kind: str) -> tuple[str, str]:
         name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
         return name, self.create(name, template=f"{self.prefix}_{kind}")
@@ -121,6 +141,7 @@ def postgres():
         yield f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {type(error).__name__}"
         return
     server = PostgresServer(admin)
+    server.drop_leftovers()
     try:
         for kind in ("empty", "demo"):
             _build(server.create(f"{server.prefix}_{kind}"), with_demo=kind == "demo")
