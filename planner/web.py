@@ -124,11 +124,15 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject():
+        # Translated once per page: long structure pages ask for them thousands of times.
+        roles = {key: gettext(label) for key, label in ROLE_LABELS.items()}
+        unit_types = {key: gettext(label) for key, label in UNIT_TYPE_LABELS.items()}
+        kinds = {key: gettext(label) for key, label in DELEGATION_KIND_LABELS.items()}
         return {
             "access": current_access(),
-            "role_label": lambda role: gettext(ROLE_LABELS[role]),
-            "unit_type_label": lambda t: gettext(UNIT_TYPE_LABELS[t]),
-            "delegation_kind_label": lambda k: gettext(DELEGATION_KIND_LABELS[k]),
+            "role_label": roles.__getitem__,
+            "unit_type_label": unit_types.__getitem__,
+            "delegation_kind_label": kinds.__getitem__,
             "delegation_short": lambda k: DELEGATION_KIND_SHORT[k],
             "languages": LANGUAGES,
             "current_language": select_locale(),
