@@ -16,6 +16,7 @@ from sqlalchemy import false, or_, select
 from planner.domain.access import Action, Grant, allowed, roles_for, scope_paths
 from planner.domain.errors import NotPermitted, NotVisible
 from planner.domain.organisation import ZONES, Role
+from planner.domain.workflow import Acting
 from planner.domain.periods import local_today
 from planner.extensions import db
 from planner.models import Delegation, Person, RoleAssignment, Unit
@@ -78,6 +79,11 @@ class Access:
     def require_anywhere(self, action: Action) -> None:
         if not self.can_anywhere(action):
             raise NotPermitted(action)
+
+    def acting_in(self, unit: Unit) -> list[Acting]:
+        """The roles held in `unit` today, as the workflow engine reads them."""
+        return [Acting(g.role, g.acting_for_id, g.acting_kind)
+                for g in self.grants if g.covers(unit.path)]
 
     def roles_in(self, unit: Unit) -> set[Role]:
         return roles_for(self.grants, unit.path)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from functools import lru_cache
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, g, request, session
 from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 from flask_login import current_user
 
@@ -87,7 +88,37 @@ def reject_unusable_input():
                 abort(400)
 
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def assign_request_id():
+    """Every request gets an id, stamped on the audit events it writes and returned in
+    `X-Request-ID`; a well-formed id from the proxy in front is kept, so logs join up."""
+    from planner.services import request_id
+
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_id_token = request_id.set(g.request_id)
+
+
+def return_request_id(response):
+    if "request_id" in g:
+        response.headers["X-Request-ID"] = g.request_id
+    return response
+
+
+def forget_request_id(_error=None):
+    from planner.services import request_id
+
+    token = g.pop("request_id_token", None)
+    if token is not None:
+        request_id.reset(token)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.before_request(assign_request_id)
+    app.after_request(return_request_id)
+    app.teardown_request(forget_request_id)
     app.before_request(reject_unusable_input)
     from planner.auth.routes import bp as auth_bp
     from planner.main.routes import bp as main_bp

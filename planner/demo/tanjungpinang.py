@@ -160,4 +160,8 @@ def seed(today: date) -> dict:
         b.assignment(rep, dpppa, Role.CONTRIBUTOR, date(2023, 2, 1),
                      position_title="Kontributor bidang", decree=SK_DPPPA)
 
+    from planner.demo.sop_demo import seed_posts, seed_sops
+
+    seed_sops()
+    seed_posts(DEMO_ACCOUNTS)
     return {"created": b.created, "accounts": DEMO_ACCOUNTS, "password": DEMO_PASSWORD}

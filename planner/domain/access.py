@@ -19,6 +19,12 @@ class Action(StrEnum):
     VIEW_PEOPLE = "person.view"
     MANAGE_PEOPLE = "person.manage"
     MANAGE_ASSIGNMENTS = "assignment.manage"
+    VIEW_SOP = "sop.view"
+    MANAGE_SOP = "sop.manage"
+    VIEW_POSTS = "post.view"
+    CREATE_POSTS = "post.create"
+    COMMENT_POSTS = "post.comment"
+    VIEW_AUDIT = "audit.view"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -30,6 +36,12 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_PEOPLE: frozenset({Role.SYSADMIN, Role.AUDITOR}),
     Action.MANAGE_PEOPLE: frozenset({Role.SYSADMIN}),
     Action.MANAGE_ASSIGNMENTS: frozenset({Role.SYSADMIN}),
+    Action.VIEW_SOP: EVERY_ROLE,
+    Action.MANAGE_SOP: frozenset({Role.SYSADMIN, Role.APPROVER}),
+    Action.VIEW_POSTS: EVERY_ROLE,
+    Action.CREATE_POSTS: frozenset({Role.AUTHOR, Role.CONTRIBUTOR}),
+    Action.COMMENT_POSTS: frozenset({Role.AUTHOR, Role.CONTRIBUTOR, Role.REVIEWER, Role.APPROVER}),
+    Action.VIEW_AUDIT: frozenset({Role.AUDITOR, Role.SYSADMIN}),
 }
 
 

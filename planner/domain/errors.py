@@ -33,14 +33,24 @@ class RuleViolated(Exception):
 class StaleEdit(Exception):
     """Someone else saved the record after the editor loaded it."""
 
-    def __init__(self, changed_by: str | None, changed_at):
+    def __init__(self, changed_by: str | None, changed_at, what: str | None = None):
         super().__init__("stale edit")
         self.changed_by = changed_by
         self.changed_at = changed_at
+        self.what = what  # the action that was taken meanwhile, e.g. "approve"
 
 
 class NotPermitted(Exception):
     """The person may see the object but may not do this to it."""
+
+
+class TransitionRefused(NotPermitted):
+    """The workflow rules forbid this step now; `violations` say why (shown with the 403)."""
+
+    def __init__(self, transition: str, violations: list[Violation]):
+        super().__init__(transition)
+        self.transition = transition
+        self.violations = violations
 
 
 class NotVisible(Exception):

@@ -6,12 +6,21 @@ rules, write the change and the audit event, and commit once.  They never render
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
+from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
+from planner.domain.audit_chain import GENESIS, chain_hash
 from planner.domain.errors import StaleEdit
 from planner.extensions import db
 from planner.models import AuditEvent, Person
+from planner.models.base import utcnow
+
+# The id of the web request (or command) being served, stamped on every audit event.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# Any constant will do: every transaction that appends to the chain takes this lock.
+AUDIT_CHAIN_LOCK = 0x50524E41
 
 
 @contextmanager
@@ -30,19 +39,36 @@ def transaction():
 
 
 def record(actor: Person | None, action: str, obj, unit_id: int | None, *,
-           on_behalf_of: Person | None = None, **details) -> AuditEvent:
-    """Add the audit event for a change to the current transaction."""
+           on_behalf_of: Person | None = None, before: dict | None = None,
+           after: dict | None = None, **details) -> AuditEvent:
+    """Append the audit event for a change to the current transaction's chain.
+
+    The chain lock (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
+    writer anyway, and `seq` is unique on both) is held until commit, so events are
+    chained in commit order.  Call it last in a service, after the change itself."""
     db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        occurred_at=utcnow(),
         actor_id=actor.id if actor else None,
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
         unit_id=unit_id,
         action=action,
         object_type=type(obj).__name__,
         object_id=getattr(obj, "id", None),
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
         details={k: _plain(v) for k, v in details.items()},
+        request_id=request_id.get(),
+        prev_hash=last.hash if last else GENESIS,
     )
+    event.hash = chain_hash(event.prev_hash, event.chain_fields())
     db.session.add(event)
+    db.session.flush()
     return event
 
 
@@ -57,10 +83,12 @@ def check_version(obj, expected_version: int | None) -> None:
 def _plain(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return str(value)  # an enum member becomes its plain value
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import func, literal, select, update
 
 from planner.domain.access import Action
+from planner.domain.content import DEFAULT_CATEGORIES
 from planner.domain.errors import N_, NotPermitted, RuleViolated
 from planner.domain.organisation import TimeZoneCode, UnitType
 from planner.domain.structure_rules import check_move, unit_path
 from planner.extensions import db
-from planner.models import Person, Unit
+from planner.models import Category, Person, Unit
 from planner.permissions import Access
 from planner.services import check_version, record, transaction
 
@@ -31,7 +32,20 @@ def create_unit(actor: Person | None, access: Access | None, *, name: str, type:
         unit.depth = parent.depth + 1 if parent else 0
         record(actor, "unit.created", unit, unit.id, name=unit.name, parent_id=unit.parent_id,
                type=unit.type.value, timezone=unit.timezone.value)
+        if parent is None:
+            _add_default_categories(actor, unit)
     return unit
+
+
+def _add_default_categories(actor: Person | None, government: Unit) -> None:
+    """A new government starts with the category ladder from ceremonial to interactive."""
+    for position, (code, name, level, fast) in enumerate(DEFAULT_CATEGORIES):
+        category = Category(government=government, code=code, name=name, participation=level,
+                            fast_track_allowed=fast, position=position)
+        db.session.add(category)
+    db.session.flush()
+    record(actor, "category.seeded", government, government.id,
+           codes=[code for code, *_ in DEFAULT_CATEGORIES])
 
 
 def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_name: str | None,

@@ -1,0 +1,315 @@
+"""Posts through the SOP workflow: create and edit drafts, submit, approve, return,
+withdraw, cancel, schedule, publish, ratify, complete the steps after publication, comment.
+
+Each transition locks the post's row, refuses a form loaded before someone else acted
+(naming who did what and when), asks the workflow engine, then writes the state, the
+step record and the audit event in one transaction.  A refusal by the rules is audited
+in a transaction of its own, since the refused change itself is rolled back.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from planner.domain import workflow
+from planner.domain.access import Action
+from planner.domain.content import Platform, PostState
+from planner.domain.errors import N_, RuleViolated, StaleEdit, TransitionRefused, Violation
+from planner.domain.workflow import Transition
+from planner.extensions import db
+from planner.models import (Category, Person, Post, PostComment, PostPublication, PostStep, SopVersion,
+                            Unit)
+from planner.models.base import utcnow
+from planner.permissions import Access
+from planner.services import record, transaction
+from planner.services.sops import government_of, in_force
+
+INPUT_FIELDS = {"checklist", "reason", "urls", "planned_at"}
+
+
+def _snapshot(post: Post) -> dict:
+    return {"state": post.state, "step": post.step_position, "round": post.round,
+            "sop_version_id": post.sop_version_id}
+
+
+def _check_fields(unit: Unit, title: str, category: Category) -> None:
+    problems = []
+    if not (title or "").strip():
+        problems.append(Violation("title", N_("Give the post a title."), {}))
+    if category.government_id != government_of(unit) or not category.active:
+        problems.append(Violation("category_id", N_("Choose one of the government's categories."), {}))
+    if problems:
+        raise RuleViolated(problems)
+
+
+def create_post(actor: Person, access: Access | None, unit: Unit, *, title: str, body: str,
+                category: Category, planned_at: datetime | None = None) -> Post:
+    if access is not None:
+        access.require(Action.CREATE_POSTS, unit)
+    _check_fields(unit, title, category)
+    with transaction():
+        post = Post(unit=unit, title=title.strip(), body=(body or "").strip(), category=category,
+                    planned_at=planned_at, author_id=actor.id, state=PostState.DRAFT,
+                    updated_by_id=actor.id, last_action="create")
+        db.session.add(post)
+        db.session.flush()
+        record(actor, "post.created", post, unit.id, after={**_snapshot(post), "title": post.title,
+                                                           "category": category.code})
+    return post
+
+
+def _lock(post: Post, expected_version: int | None) -> None:
+    """Take the post's row lock and refuse a form that was opened before the last change."""
+    db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
+    db.session.refresh(post)
+    if expected_version is None or post.version != expected_version:
+        raise StaleEdit(post.updated_by.name if post.updated_by else None, post.updated_at,
+                        post.last_action)
+
+
+def _version_for(post: Post) -> SopVersion | None:
+    return post.sop_version if post.sop_version_id else in_force(post.unit)
+
+
+def _decide(actor: Person, access: Access | None, post: Post, transition: Transition,
+            version: SopVersion | None, **inputs) -> workflow.Decision:
+    roles = access.acting_in(post.unit) if access is not None else []
+    decision = workflow.decide(transition, post.facts(), version.as_workflow() if version else None,
+                               actor.id, roles, **inputs)
+    if not decision:
+        if any(v.field in INPUT_FIELDS for v in decision.reasons):
+            raise RuleViolated(list(decision.reasons))
+        raise TransitionRefused(transition.value, list(decision.reasons))
+    return decision
+
+
+def audit_refusal(actor: Person, post: Post, error: TransitionRefused) -> None:
+    """Record a refused transition (after the refused change has been rolled back)."""
+    with transaction():
+        record(actor, "post.transition_refused", post, post.unit_id, transition=error.transition,
+               state=post.state, reasons=[v.message % v.params if v.params else v.message
+                                          for v in error.violations])
+
+
+def _apply(actor: Person, post: Post, decision: workflow.Decision, version: SopVersion | None,
+           to_state: PostState, *, step_position=None, checklist=(), reason=None, audit=None) -> PostStep:
+    """Write the outcome: state, step record, audit event."""
+    now = utcnow()
+    before = _snapshot(post)
+    facts = post.facts()
+    due = workflow.deadline(facts, version.as_workflow() if version else None)
+    step = decision.step
+    acting = decision.acting
+    on_behalf = db.session.get(Person, acting.for_person) if acting and acting.for_person else None
+    entry = PostStep(post=post, round=post.round, action=decision.transition.value,
+                     sop_version_id=version.id if version else None,
+                     step_position=step.position if step else None,
+                     step_kind=step.kind if step else None, from_state=post.state, to_state=to_state,
+                     actor_id=actor.id, on_behalf_of_id=on_behalf.id if on_behalf else None,
+                     acting_kind=acting.kind if acting else None,
+                     acting_role=acting.role.value if acting else None,
+                     performed_at=now, due_at=due, checklist=list(checklist), reason=reason)
+    db.session.add(entry)
+    post.state = to_state
+    post.step_position = step_position
+    post.step_started_at = now
+    post.updated_at = now
+    post.updated_by_id = actor.id
+    post.last_action = decision.transition.value
+    db.session.flush()
+    details = {"step": step.position if step else None,
+               "step_activity": step.activity if step else None,
+               "sop_version_id": version.id if version else None,
+               "acting_role": acting.role.value if acting else None,
+               "acting_kind": acting.kind if acting else None, "due_at": due, **(audit or {})}
+    if reason:
+        details["reason"] = reason
+    if checklist:
+        details["checklist"] = list(checklist)
+    record(actor, f"post.{decision.transition.value}", post, post.unit_id, on_behalf_of=on_behalf,
+           before=before, after=_snapshot(post), **details)
+    return entry
+
+
+def _transition(actor: Person, access: Access | None, post: Post, expected_version: int | None,
+                transition: Transition, apply, **inputs):
+    try:
+        with transaction():
+            _lock(post, expected_version)
+            version = _version_for(post)
+            decision = _decide(actor, access, post, transition, version, **inputs)
+            return apply(decision, version)
+    except TransitionRefused as error:
+        audit_refusal(actor, post, error)
+        raise
+
+
+def update_post(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+                title: str, body: str, category: Category, planned_at: datetime | None) -> Post:
+    _check_fields(post.unit, title, category)
+
+    def apply(decision, version):
+        before = {"title": post.title, "body": post.body, "category": post.category.code,
+                  "planned_at": post.planned_at}
+        post.title, post.body, post.category = title.strip(), (body or "").strip(), category
+        post.planned_at = planned_at
+        post.updated_at, post.updated_by_id, post.last_action = utcnow(), actor.id, "edit"
+        db.session.flush()
+        record(actor, "post.edited", post, post.unit_id, before=before,
+               after={"title": post.title, "body": post.body, "category": category.code,
+                      "planned_at": planned_at})
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.EDIT, apply)
+
+
+def submit(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+           ticked: set[str]) -> Post:
+    def apply(decision, version):
+        if post.sop_version_id is None:
+            post.sop_version = version  # pinned: the post finishes on this version
+        wf = version.as_workflow()
+        first = workflow.first_review(wf, post.category.code)
+        post.round += 1
+        post.returned_reason = None
+        _apply(actor, post, decision, version, PostState.IN_REVIEW, step_position=first.position,
+               checklist=sorted(ticked))
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.SUBMIT, apply, ticked=ticked)
+
+
+def approve(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+            ticked: set[str], note: str | None = None) -> Post:
+    def apply(decision, version):
+        state, position = workflow.after_approval(post.facts(), version.as_workflow())
+        _apply(actor, post, decision, version, state, step_position=position,
+               checklist=sorted(ticked), reason=(note or "").strip() or None)
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.APPROVE, apply, ticked=ticked)
+
+
+def return_to_author(actor: Person, access: Access | None, post: Post, expected_version: int | None,
+                     *, reason: str) -> Post:
+    def apply(decision, version):
+        post.returned_reason = reason.strip()
+        _apply(actor, post, decision, version, PostState.RETURNED, reason=reason.strip())
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.RETURN, apply,
+                       reason=reason or "")
+
+
+def withdraw(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+             reason: str | None = None) -> Post:
+    def apply(decision, version):
+        _apply(actor, post, decision, version, PostState.WITHDRAWN, reason=(reason or "").strip() or None)
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.WITHDRAW, apply)
+
+
+def cancel(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+           reason: str) -> Post:
+    def apply(decision, version):
+        _apply(actor, post, decision, version, PostState.CANCELLED, reason=reason.strip())
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.CANCEL, apply,
+                       reason=reason or "")
+
+
+def schedule(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+             planned_at: datetime) -> Post:
+    if planned_at is None or planned_at <= utcnow():
+        raise RuleViolated.one("planned_at", N_("Choose a publication time in the future."))
+
+    def apply(decision, version):
+        post.planned_at = planned_at
+        _apply(actor, post, decision, version, PostState.SCHEDULED, audit={"planned_at": planned_at})
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.SCHEDULE, apply)
+
+
+def _clean_urls(urls: dict[str, str]) -> dict[Platform, str]:
+    cleaned, problems = {}, []
+    for platform, url in urls.items():
+        url = (url or "").strip()
+        if not url:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+            problems.append(Violation("urls", N_("%(url)s is not a web address (https://…)."), {"url": url[:80]}))
+            continue
+        cleaned[Platform(platform)] = url
+    if problems:
+        raise RuleViolated(problems)
+    return cleaned
+
+
+def publish(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+            urls: dict[str, str], ticked: set[str]) -> Post:
+    cleaned = _clean_urls(urls)
+
+    def apply(decision, version):
+        now = utcnow()
+        for platform, url in cleaned.items():
+            db.session.add(PostPublication(post=post, platform=platform, url=url, recorded_at=now,
+                                           recorded_by_id=actor.id))
+        post.published_at = now
+        _apply(actor, post, decision, version, PostState.PUBLISHED, checklist=sorted(ticked),
+               audit={"urls": {p.value: u for p, u in cleaned.items()}})
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.PUBLISH, apply,
+                       urls={p.value: u for p, u in cleaned.items()}, ticked=ticked)
+
+
+def ratify(actor: Person, access: Access | None, post: Post, expected_version: int | None) -> Post:
+    def apply(decision, version):
+        due = workflow.ratification_due(post.facts(), version.as_workflow())
+        post.ratified_at = utcnow()
+        _apply(actor, post, decision, version, PostState.PUBLISHED,
+               audit={"ratify_due_at": due, "late": bool(due and post.ratified_at > due)})
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.RATIFY, apply)
+
+
+def complete_step(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
+                  ticked: set[str], note: str | None = None) -> Post:
+    """Record a step after publication (distribution, evaluation) as done."""
+    def apply(decision, version):
+        _apply(actor, post, decision, version, PostState.PUBLISHED,
+               step_position=decision.step.position, checklist=sorted(ticked),
+               reason=(note or "").strip() or None)
+        return post
+
+    return _transition(actor, access, post, expected_version, Transition.COMPLETE, apply, ticked=ticked)
+
+
+def add_comment(actor: Person, access: Access | None, post: Post, body: str) -> PostComment:
+    if access is not None:
+        access.require(Action.COMMENT_POSTS, post)
+    body = (body or "").strip()
+    if not body:
+        raise RuleViolated.one("body", N_("Write the comment first."))
+    if len(body) > 5000:
+        raise RuleViolated.one("body", N_("A comment can be at most 5,000 characters."))
+    with transaction():
+        comment = PostComment(post=post, author_id=actor.id, body=body)
+        db.session.add(comment)
+        db.session.flush()
+        record(actor, "post.commented", post, post.unit_id, comment_id=comment.id, body=body)
+    return comment
+
+
+def categories_for(unit: Unit) -> list[Category]:
+    return list(db.session.scalars(select(Category).where(
+        Category.government_id == government_of(unit), Category.active.is_(True))
+        .order_by(Category.position)))
+
