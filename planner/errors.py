@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from planner.domain.errors import NotPermitted, NotVisible
+from planner.domain.errors import NotPermitted, NotVisible, TransitionRefused
 from planner.extensions import db
 
 MESSAGES = {
@@ -50,3 +50,13 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(NotPermitted)
     def not_permitted(error):
         return _page(403)
+
+    @app.errorhandler(TransitionRefused)
+    def transition_refused(error):
+        from planner.forms import violation_text
+
+        db.session.rollback()
+        title, _default = MESSAGES[403]
+        return render_template("errors/error.html", code=403, title=title,
+                               message=_l("The SOP does not allow this step now."),
+                               reasons=[violation_text(v) for v in error.violations]), 403

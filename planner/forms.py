@@ -38,6 +38,17 @@ WTFORMS_MESSAGES = (
 )
 
 
+def violation_text(violation) -> str:
+    """A rule violation in the reader's language; a role code among its parameters is
+    shown by its translated label."""
+    from planner.domain.organisation import ROLE_LABELS, Role
+
+    params = dict(violation.params)
+    if params.get("role") in set(Role):
+        params["role"] = gettext(ROLE_LABELS[Role(params["role"])])
+    return gettext(violation.message, **params)
+
+
 class _Translations:
     """WTForms fills in its own placeholders, so these return the raw translation."""
 
@@ -56,7 +67,7 @@ class BaseForm(FlaskForm):
     def apply(self, error: RuleViolated) -> None:
         """Put each violation next to its field (or at the top of the form)."""
         for violation in error.violations:
-            message = gettext(violation.message, **violation.params)
+            message = violation_text(violation)
             field = getattr(self, violation.field, None) if violation.field else None
             if field is not None:
                 field.errors = list(field.errors) + [message]

@@ -124,8 +124,11 @@ def register_blueprints(app: Flask) -> None:
     from planner.main.routes import bp as main_bp
     from planner.org.routes import bp as org_bp
     from planner.people.routes import bp as people_bp
+    from planner.sop.routes import bp as sop_bp
+    from planner.posts.routes import bp as posts_bp
+    from planner.audit.routes import bp as audit_bp
 
-    for bp in (auth_bp, main_bp, org_bp, people_bp):
+    for bp in (auth_bp, main_bp, org_bp, people_bp, sop_bp, posts_bp, audit_bp):
         app.register_blueprint(bp)
 
 

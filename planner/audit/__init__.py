@@ -1,0 +1,1 @@
+"""The audit feature: the audit trail page and its CSV export."""

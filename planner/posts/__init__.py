@@ -1,0 +1,1 @@
+"""The posts feature: drafting, the approval workflow, the approval inbox."""
