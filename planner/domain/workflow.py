@@ -156,6 +156,16 @@ def _check_list(transition: Transition, step: Step, ticked: set[str] | None) -> 
     return None
 
 
+def _ticked_or(transition: Transition, step: Step, ticked: set[str] | None,
+               acting: Acting) -> Decision:
+    """Refused for an unticked checklist item, else allowed (a refusal is falsy, so
+    never combine decisions with `or`)."""
+    refused = _check_list(transition, step, ticked)
+    if refused is not None:
+        return refused
+    return Decision(transition, True, acting=acting, step=step)
+
+
 def current_step(post: PostFacts, version: SopVersion | None) -> Step | None:
     """The step the post waits on: an approval step in review, publication once approved,
     then the steps after publication that are not done yet."""
@@ -220,7 +230,7 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
         if acting is None:
             return _no(t, N_("Submitting needs the role %(role)s in this unit."),
                        role=(step.role if step else Role.AUTHOR).value)
-        return _check_list(t, step, ticked) or Decision(t, True, acting=acting, step=step)
+        return _ticked_or(t, step, ticked, acting)
 
     if t in (Transition.APPROVE, Transition.RETURN):
         if post.state != PostState.IN_REVIEW:
@@ -242,7 +252,7 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
             if reason is not None and not reason.strip():
                 return _no(t, N_("Give the reason for returning the post to its author."), "reason")
             return Decision(t, True, acting=acting, step=step)
-        return _check_list(t, step, ticked) or Decision(t, True, acting=acting, step=step)
+        return _ticked_or(t, step, ticked, acting)
 
     if t == Transition.WITHDRAW:
         if post.state not in (PostState.IN_REVIEW, PostState.APPROVED, PostState.SCHEDULED):
@@ -279,7 +289,7 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
                                  "platform."), "urls")
             if step is not None:
                 refused = _check_list(t, step, ticked)
-                if refused:
+                if refused is not None:
                     return refused
         return Decision(t, True, acting=acting, step=step)
 
@@ -306,7 +316,7 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
         if acting is None:
             return _no(t, N_("This step (%(activity)s) is performed by the role %(role)s, which you "
                              "do not hold in this unit."), activity=step.activity, role=step.role.value)
-        return _check_list(t, step, ticked) or Decision(t, True, acting=acting, step=step)
+        return _ticked_or(t, step, ticked, acting)
 
     raise ValueError(transition)
 
