@@ -70,3 +70,59 @@ def world():
 
 def access_of(someone) -> Access:
     return Access.load(someone)
+
+
+def sop(where, *, extra_standard: str | None = "Tidak menampilkan identitas anak korban",
+        crisis: bool = True, allow_repeat_approver: bool = False):
+    """An SOP in force in `where`: draft → review → approve → publish → distribute, and a
+    fast-track route for `krisis` (one review, ratified by the approver within 24 hours)."""
+    from planner.domain.content import StepKind as K
+    from planner.services.sops import RouteSpec, StepSpec, activate, create_draft
+
+    default = RouteSpec(None, [
+        StepSpec(K.DRAFT, "Menyusun draf", Role.AUTHOR, 24, ["Caption per platform", "Alt text"]),
+        StepSpec(K.REVIEW, "Memeriksa", Role.REVIEWER, 8, ["Fakta diperiksa"]),
+        StepSpec(K.APPROVE, "Menyetujui", Role.APPROVER, 8),
+        StepSpec(K.PUBLISH, "Mengunggah", Role.AUTHOR, 4, ["Tautan dicatat"]),
+        StepSpec(K.DISTRIBUTE, "Menyebarkan lewat WhatsApp", Role.AUTHOR, 24, ["Grup kecamatan"]),
+    ])
+    routes = [default]
+    if crisis:
+        routes.append(RouteSpec("krisis", [
+            StepSpec(K.DRAFT, "Pesan darurat", Role.AUTHOR, 1),
+            StepSpec(K.REVIEW, "Persetujuan cepat", Role.REVIEWER, 1),
+            StepSpec(K.PUBLISH, "Mengunggah", Role.AUTHOR, 1)], fast_track=True, ratify_hours=24))
+    standards = [(extra_standard, K.REVIEW)] if extra_standard else []
+    version = create_draft(None, None, where, routes=routes, standards=standards,
+                           identity={"effective_date": date(2025, 1, 1),
+                                     "document_number": "800/SOP/UJI/2025",
+                                     "allow_repeat_approver": allow_repeat_approver})
+    return activate(None, None, version, version.version)
+
+
+def category(where, code: str = "seremonial"):
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import Category
+    from planner.services.sops import government_of
+
+    return db.session.scalar(select(Category).where(Category.government_id == government_of(where),
+                                                    Category.code == code))
+
+
+def post(author, where, title: str = "Liputan kegiatan", code: str = "seremonial"):
+    from planner.services.posts import create_post
+
+    return create_post(author, Access.load(author), where, title=title, body="Isi",
+                       category=category(where, code))
+
+
+def checklist(post_) -> set[str]:
+    """Every item of the checklist of the step the post waits on."""
+    from planner.domain import workflow
+    from planner.services.sops import in_force
+
+    version = post_.sop_version or in_force(post_.unit)
+    step = workflow.current_step(post_.facts(), version.as_workflow())
+    return set(step.checklist) if step else set()

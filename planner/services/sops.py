@@ -131,9 +131,10 @@ def create_draft(actor: Person | None, access: Access | None, unit: Unit, *,
             db.session.flush()
         number = (db.session.scalar(select(func.max(SopVersion.number))
                                     .where(SopVersion.sop_id == sop.id)) or 0) + 1
-        version = SopVersion(sop=sop, number=number, status=SopStatus.DRAFT,
+        version = SopVersion(sop_id=sop.id, number=number, status=SopStatus.DRAFT,
                              name=DEFAULT_SOP_TITLE, created_by_id=actor.id if actor else None,
                              based_on_id=based_on.id if based_on else None)
+        db.session.add(version)
         if based_on is not None:
             copied_routes, copied_standards = spec_of(based_on)
             base_identity = {name: getattr(based_on, name) for name in IDENTITY_FIELDS}
@@ -144,7 +145,6 @@ def create_draft(actor: Person | None, access: Access | None, unit: Unit, *,
         else:
             _check_draft(routes or [])
             _fill(version, identity or {}, routes or [], standards or [])
-        db.session.add(version)
         db.session.flush()
         record(actor, "sop.drafted", version, unit.id, after=_summary(version),
                based_on=based_on.number if based_on else None)
