@@ -27,10 +27,29 @@ def _page(code: int, message=None):
                            message=message or default), code
 
 
+def _audit_refusal(action: str, **details) -> None:
+    """Refused attempts are audit events too: who tried what, where."""
+    from flask import request
+    from flask_login import current_user
+
+    from planner.services import record_refusal
+
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    record_refusal(actor, action, method=request.method, path=request.path[:300],
+                   endpoint=request.endpoint, **details)
+
+
 def register_errorhandlers(app: Flask) -> None:
     for code in MESSAGES:
-        if code != 500:
+        if code not in (500, 429):
             app.register_error_handler(code, lambda e, code=code: _page(code))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        from flask import request
+        if request.endpoint == "auth.login" and request.method == "POST":
+            _audit_refusal("auth.sign_in_throttled")
+        return _page(429)
 
     @app.errorhandler(500)
     def server_error(error):
@@ -49,6 +68,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(NotPermitted)
     def not_permitted(error):
+        _audit_refusal("access.refused", permission=str(error))
         return _page(403)
 
     @app.errorhandler(TransitionRefused)

@@ -40,7 +40,7 @@ def transaction():
 
 def record(actor: Person | None, action: str, obj, unit_id: int | None, *,
            on_behalf_of: Person | None = None, before: dict | None = None,
-           after: dict | None = None, **details) -> AuditEvent:
+           after: dict | None = None, object_type: str | None = None, **details) -> AuditEvent:
     """Append the audit event for a change to the current transaction's chain.
 
     The chain lock (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
@@ -58,7 +58,7 @@ def record(actor: Person | None, action: str, obj, unit_id: int | None, *,
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
         unit_id=unit_id,
         action=action,
-        object_type=type(obj).__name__,
+        object_type=object_type or type(obj).__name__,
         object_id=getattr(obj, "id", None),
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
@@ -92,3 +92,10 @@ def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+def record_refusal(actor: Person | None, action: str, unit_id: int | None = None, **details) -> None:
+    """Audit an attempt that was refused (its own change, if any, is already rolled back)."""
+    db.session.rollback()
+    with transaction():
+        record(actor, action, actor, unit_id, object_type="Person", **details)

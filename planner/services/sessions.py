@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -49,6 +50,9 @@ def store_password(person: Person, password: str) -> None:
     db.session.expire(person, ["password_hash", "password_changed_at"])
 
 
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def authenticate(email: str, password: str) -> Person | None:
     """The active person with this e-mail and password, or None.  Failures are audited."""
     email = (email or "").strip().lower()
@@ -57,10 +61,16 @@ def authenticate(email: str, password: str) -> Person | None:
     good = check_password_hash(stored, password or "")
     if person is not None and good and person.active and person.password_hash:
         return person
-    if person is not None:
-        with transaction():
+    with transaction():
+        if person is not None:
             record(None, "auth.sign_in_failed", person, person.home_unit_id,
                    reason="inactive" if not person.active else "password")
+        else:
+            # What was typed is kept only if it looks like an address: people sometimes
+            # type their password into the e-mail field.
+            typed = email[:254] if EMAIL_SHAPE.fullmatch(email) else None
+            record(None, "auth.sign_in_failed", None, None, object_type="Person",
+                   reason="unknown_account", email=typed)
     return None
 
 

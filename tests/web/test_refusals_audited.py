@@ -1,0 +1,40 @@
+"""Refused attempts are audit events: a page a role may not open, a failed sign-in."""
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import AuditEvent, Person
+
+
+def last_event(app, action):
+    with app.app_context():
+        return db.session.scalar(select(AuditEvent).where(AuditEvent.action == action)
+                                 .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def test_a_refused_page_is_audited_with_the_actor_and_request_id(client, demo):
+    client.login("author@demo.pranata.test")
+    response = client.get("/people/new")
+    assert response.status_code == 403
+    event = last_event(demo, "access.refused")
+    with demo.app_context():
+        author = db.session.scalar(select(Person).where(Person.email == "author@demo.pranata.test"))
+        assert event.actor_id == author.id
+    assert event.details["path"] == "/people/new" and event.details["method"] == "GET"
+    assert event.request_id == response.headers["X-Request-ID"]
+
+
+def test_failed_sign_in_of_an_unknown_account_is_audited_without_what_looks_like_a_password(client, demo):
+    client.post("/login", {"email": "nobody@demo.pranata.test", "password": "salah-sekali"})
+    event = last_event(demo, "auth.sign_in_failed")
+    assert event.details == {"reason": "unknown_account", "email": "nobody@demo.pranata.test"}
+    client.post("/login", {"email": "MyS3cretPass!", "password": "x"})
+    event = last_event(demo, "auth.sign_in_failed")
+    assert event.details["email"] is None and "MyS3cret" not in str(event.details)
+
+
+def test_a_request_id_from_the_proxy_is_kept_and_a_bad_one_replaced(client, demo):
+    kept = client.get("/login", headers={"X-Request-ID": "req-0123456789abcdef"})
+    assert kept.headers["X-Request-ID"] == "req-0123456789abcdef"
+    replaced = client.get("/login", headers={"X-Request-ID": "bad id with spaces"})
+    assert replaced.headers["X-Request-ID"] != "bad id with spaces"
+    assert len(replaced.headers["X-Request-ID"]) == 32
