@@ -242,6 +242,10 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
                              "do not hold in this unit."), activity=step.activity, role=step.role.value)
         if actor == post.author or acting.for_person == post.author:
             return _no(t, N_("The author of a post can never review or approve it."))
+        if any(d.actor == actor and d.kind == StepKind.DRAFT for d in post.done
+               if d.round == post.round):
+            return _no(t, N_("You submitted this post for review, so someone else must review "
+                             "and approve it."))
         if t == Transition.APPROVE and not version.allow_repeat_approver:
             earlier = [d for d in post.done if d.round == post.round and d.actor == actor
                        and d.kind in APPROVAL_KINDS]

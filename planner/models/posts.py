@@ -68,7 +68,8 @@ class Post(Base):
             step_started_at=self.step_started_at, published_at=self.published_at,
             ratified=self.ratified_at is not None,
             done=[workflow.Done(s.round, s.step_position, s.step_kind, s.actor_id)
-                  for s in steps if s.step_position is not None and s.action in ("approve", "complete")])
+                  for s in steps if s.step_position is not None
+                  and s.action in ("submit", "approve", "complete")])
 
 
 class PostStep(Base):

@@ -100,6 +100,15 @@ def test_author_never_approves_own_post_even_holding_the_role():
     assert not decide(Transition.RETURN, at_review, SOP, AUTHOR, author + reviewer, reason="x")
 
 
+def test_whoever_submitted_does_not_review_either():
+    """A contributor drafted it, an account manager who is also a reviewer submitted it."""
+    at_review = post(PostState.IN_REVIEW, round=1, step_position=2,
+                     done=[Done(1, 1, StepKind.DRAFT, OTHER)])
+    refused = decide(Transition.APPROVE, at_review, SOP, OTHER, author + reviewer, ticked=set())
+    assert not refused and "You submitted this post" in refused.reasons[0].message
+    assert decide(Transition.APPROVE, at_review, SOP, REVIEWER, reviewer, ticked=set())
+
+
 def test_acting_for_the_author_does_not_help():
     at_head = post(PostState.IN_REVIEW, round=1, step_position=3)
     plh_for_author = [Acting(Role.APPROVER, for_person=AUTHOR, kind="plh")]
