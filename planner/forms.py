@@ -39,13 +39,19 @@ WTFORMS_MESSAGES = (
 
 
 def violation_text(violation) -> str:
-    """A rule violation in the reader's language; a role code among its parameters is
-    shown by its translated label."""
+    """A rule violation in the reader's language; codes among its parameters (a role, an
+    SOP status, the default route) are shown by their translated labels."""
+    from planner.domain.content import SOP_STATUS_LABELS, SopStatus
     from planner.domain.organisation import ROLE_LABELS, Role
+    from planner.domain.sop_rules import DEFAULT_ROUTE
 
     params = dict(violation.params)
     if params.get("role") in set(Role):
         params["role"] = gettext(ROLE_LABELS[Role(params["role"])])
+    if params.get("status") in set(SopStatus):
+        params["status"] = gettext(SOP_STATUS_LABELS[SopStatus(params["status"])])
+    if params.get("route") == DEFAULT_ROUTE:
+        params["route"] = gettext("default (all other categories)")
     return gettext(violation.message, **params)
 
 

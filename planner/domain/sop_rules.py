@@ -9,10 +9,11 @@ from planner.domain.organisation import Role
 from planner.domain.workflow import Route
 
 PERFORMER_ROLES = (Role.AUTHOR, Role.CONTRIBUTOR, Role.REVIEWER, Role.APPROVER)
+DEFAULT_ROUTE = "default"  # how messages name the route without a category (the web layer translates it)
 
 
 def _route_name(route: Route) -> str:
-    return route.category or "default"
+    return route.category or DEFAULT_ROUTE
 
 
 def check_route(route: Route) -> list[Violation]:

@@ -11,7 +11,7 @@ from planner.domain.access import Action
 from planner.domain.content import SopStatus, StepKind
 from planner.domain.errors import N_, RuleViolated, Violation
 from planner.domain.organisation import Role
-from planner.domain.sop_rules import check_activation
+from planner.domain.sop_rules import DEFAULT_ROUTE, check_activation
 from planner.extensions import db
 from planner.models import (Category, Delegation, Person, RoleAssignment, Sop, SopRoute, SopStandard,
                             SopStep, SopVersion, Unit)
@@ -97,7 +97,7 @@ def _check_draft(routes: list[RouteSpec]) -> None:
     for route in routes:
         if route.category in seen:
             problems.append(Violation("steps", N_("Route %(route)s is defined twice."),
-                                      {"route": route.category or "default"}))
+                                      {"route": route.category or DEFAULT_ROUTE}))
         seen.add(route.category)
         for step in route.steps:
             if not step.activity.strip():

@@ -138,7 +138,7 @@ def test_bad_input_in_the_editor_is_shown_next_to_the_field_and_nothing_is_saved
     assert steps_in_db(app, known["draft"]) == steps_in_db(app, known["in_force"])
     twice = {**fields, "routes-1-category": "", "action": "save"}
     page = text(client.post(url, twice))
-    assert "Route default is defined twice." in page
+    assert "Route default (all other categories) is defined twice." in page
 
 
 def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(client, make_client, demo):
@@ -224,7 +224,7 @@ def test_activation_is_refused_without_an_approval_step(client, demo):
     draft = _draft(app, PROKOMPIM, [RouteSpec(None, _steps((StepKind.DRAFT, Role.AUTHOR),
                                                            (StepKind.PUBLISH, Role.AUTHOR)))])
     sign_in(client, "approver")
-    _refused(client, draft, "Route default has no review or approval step.")
+    _refused(client, draft, "Route default (all other categories) has no review or approval step.")
     assert status_of(app, known["in_force"]) == SopStatus.IN_FORCE
 
 
@@ -234,7 +234,7 @@ def test_activation_is_refused_for_a_role_nobody_in_the_unit_holds(client, demo)
     draft = _draft(app, DINKES, [RouteSpec(None, _steps(
         (StepKind.DRAFT, Role.CONTRIBUTOR), (StepKind.APPROVE, Role.APPROVER), (StepKind.PUBLISH, Role.AUTHOR)))])
     sign_in(client, "sysadmin")
-    _refused(client, draft, "Step 1 of route default is performed by the role Division contributor, "
+    _refused(client, draft, "Step 1 of route default (all other categories) is performed by the role Division contributor, "
                             "which nobody in the unit holds.")
 
 
