@@ -1,10 +1,53 @@
-"""Routes for posts (being written)."""
+"""Routes for posts: the list, a new post, a post's page, editing it, and the inbox.  The
+workflow actions (submit, approve, return, ...) and comments live in
+`planner.posts.action_routes` on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort
-from flask_login import login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from planner.domain import workflow
+from planner.domain.access import Action
+from planner.domain.content import PLATFORM_LABELS, POST_STATE_LABELS, STEP_KIND_LABELS, Platform
+from planner.domain.errors import N_, RuleViolated, StaleEdit, TransitionRefused
+from planner.domain.workflow import Transition
+from planner.extensions import db
+from planner.forms import choice, unit_choices
+from planner.models import Post, Unit
+from planner.models.base import utcnow
+from planner.permissions import current_access
+from planner.posts.forms import (ACTION_FORMS, CommentForm, EditPostForm, NewPostForm,
+                                 PostFilterForm)
+from planner.queries.inbox import inbox_for
+from planner.queries.posts import PostFilters, filter_choices, post_list, post_page
+from planner.services.posts import categories_for, create_post, update_post
+from planner.services.sops import government_of
 
 bp = Blueprint("posts", __name__)
+INVALID = 422  # a form that was refused: nothing saved, the page shows why
+CONFLICT = 409  # someone else changed the post since the form was opened
+
+# What someone else did meanwhile, by the post's last action (a stale form names it).
+STALE_MESSAGES = {
+    "create": N_("%(name)s created this post at %(when)s."),
+    "edit": N_("%(name)s edited this post at %(when)s while you had it open."),
+    "submit": N_("%(name)s submitted this post at %(when)s while you had it open."),
+    "approve": N_("%(name)s approved this post at %(when)s while you had it open."),
+    "return": N_("%(name)s returned this post to its author at %(when)s while you had it open."),
+    "withdraw": N_("%(name)s withdrew this post at %(when)s while you had it open."),
+    "cancel": N_("%(name)s cancelled this post at %(when)s while you had it open."),
+    "schedule": N_("%(name)s scheduled this post at %(when)s while you had it open."),
+    "publish": N_("%(name)s published this post at %(when)s while you had it open."),
+    "ratify": N_("%(name)s ratified this post at %(when)s while you had it open."),
+    "complete": N_("%(name)s completed a step of this post at %(when)s while you had it open."),
+}
+HISTORY_LABELS = {
+    "submit": N_("Submitted"), "approve": N_("Approved"), "return": N_("Returned to the author"),
+    "withdraw": N_("Withdrawn"), "cancel": N_("Cancelled"), "schedule": N_("Scheduled"),
+    "publish": N_("Published"), "ratify": N_("Ratified"), "complete": N_("Step completed"),
+}
 
 
 @bp.before_request
@@ -13,11 +56,179 @@ def _signed_in():
     """Every page of this blueprint needs a signed-in person."""
 
 
+@bp.context_processor
+def _labels():
+    return {
+        "state_label": lambda state: _(POST_STATE_LABELS[state]),
+        "step_kind_label": lambda kind: _(STEP_KIND_LABELS[kind]),
+        "platform_label": lambda platform: _(PLATFORM_LABELS[Platform(platform)]),
+        "history_label": lambda action: _(HISTORY_LABELS[action]) if action in HISTORY_LABELS
+        else action,
+    }
+
+
+def stale_notice(error: StaleEdit, unit: Unit) -> str:
+    """"Dewi Kartika approved this post at 10:02 WIB while you had it open. ..." """
+    from flask import current_app
+
+    nothing_saved = _("Nothing of yours was saved; here is the current state.")
+    if not error.changed_by:
+        return _("Someone else changed this post while you had it open.") + " " + nothing_saved
+    when = current_app.jinja_env.filters["local_datetime"](error.changed_at, unit)
+    message = STALE_MESSAGES.get(error.what or "", STALE_MESSAGES["edit"])
+    return _(message, name=error.changed_by, when=when) + " " + nothing_saved
+
+
+def sop_version_url(version_id: int) -> str:
+    """The SOP version's page (built by the SOP pages; a plain path until they exist)."""
+    try:
+        return url_for("sop.version", version_id=version_id)
+    except BuildError:
+        return f"/sop/versions/{version_id}"
+
+
+# -- the list and a new post ---------------------------------------------------------------
+
 @bp.route("/posts")
 def index():
-    abort(404)
+    access = current_access()
+    filters = PostFilterForm(request.args)
+    filters.set_choices(*filter_choices(access))
+    filters.validate()
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    chosen = PostFilters(unit_id=filters.chosen("unit"), state=filters.chosen("state"),
+                         category_id=filters.chosen("category"), author_id=filters.chosen("author"))
+    rows, total = post_list(access, chosen, page, utcnow())
+    pages = max((total + 24) // 25, 1)
+    return render_template("posts/index.html", rows=rows, total=total, page=page, pages=pages,
+                           filters=filters, can_create=access.can_anywhere(Action.CREATE_POSTS),
+                           query={"unit": chosen.unit_id or "", "state": chosen.state or "",
+                                  "category": chosen.category_id or "",
+                                  "author": chosen.author_id or ""})
 
+
+def _categories_of(units: list[Unit]):
+    """The active categories of every government these units belong to."""
+    one_unit_per_government = {government_of(u): u for u in units}
+    return [c for u in one_unit_per_government.values() for c in categories_for(u)]
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+def new():
+    access = current_access()
+    access.require_anywhere(Action.CREATE_POSTS)
+    units = list(db.session.scalars(access.units(Action.CREATE_POSTS)))
+    categories = {c.id: c for c in _categories_of(units)}
+    form = NewPostForm()
+    form.unit_id.choices = unit_choices(units)
+    form.category_id.choices = [choice(c.id, c.name) for c in categories.values()]
+    if form.validate_on_submit():
+        unit = access.fetch(Unit, form.unit_id.data, Action.CREATE_POSTS)
+        try:
+            post = create_post(current_user, access, unit, title=form.title.data,
+                               body=form.body.data or "", category=categories[form.category_id.data],
+                               planned_at=form.planned_at_in(unit))
+        except RuleViolated as error:
+            form.apply(error)
+        else:
+            flash(_("The draft “%(title)s” has been saved.", title=post.title), "success")
+            return redirect(url_for("posts.detail", post_id=post.id))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("posts/form.html", form=form, post=None), status
+
+
+# -- one post ------------------------------------------------------------------------------
+
+def render_detail(post: Post, *, failed: dict | None = None, comment_form: CommentForm | None = None,
+                  notice: str | None = None, status: int = 200):
+    """The post's page.  `failed` holds an action form that was refused, with its messages;
+    every other action form starts fresh with the post's current version."""
+    access = current_access()
+    page = post_page(access, post, utcnow())
+    post = page.post
+    forms = {}
+    for name, form_class in ACTION_FORMS.items():
+        form = (failed or {}).get(name)
+        if form is None:
+            form = form_class(formdata=None, prefix=name)
+            form.version.data = post.version
+            if name == "schedule":
+                form.show_planned_at(post.planned_at, post.unit)
+        checklist = getattr(form, "checklist", None)
+        if checklist is not None:
+            checklist.choices = [choice(item, item) for item in page.checklists.get(Transition(name), ())]
+        forms[name] = form
+    hidden_errors = [message for name, form in (failed or {}).items()
+                     if not page.allowed(name) for messages in form.errors.values()
+                     for message in messages]
+    return render_template(
+        "posts/detail.html", page=page, post=post, forms=forms, notice=notice,
+        hidden_errors=hidden_errors, comment_form=comment_form or CommentForm(formdata=None),
+        can_comment=access.can(Action.COMMENT_POSTS, post), now=utcnow(),
+        sop_version_url=sop_version_url(page.version.id) if page.version else None), status
+
+
+@bp.route("/posts/<int:post_id>")
+def detail(post_id: int):
+    post = current_access().fetch(Post, post_id, Action.VIEW_POSTS)
+    return render_detail(post)
+
+
+def _editing_allowed(access, post: Post) -> None:
+    """Opening the edit form of a post the rules keep closed answers 403 with the reason."""
+    version = post.sop_version
+    facts = post.facts()
+    wf = version.as_workflow() if version is not None else None
+    decision = workflow.decide(Transition.EDIT, facts, wf, access.person.id, access.acting_in(post.unit))
+    if not decision:
+        raise TransitionRefused(Transition.EDIT.value, list(decision.reasons))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int):
+    access = current_access()
+    post = access.fetch(Post, post_id, Action.VIEW_POSTS)
+    if request.method == "GET":
+        _editing_allowed(access, post)
+    categories = {c.id: c for c in categories_for(post.unit)}
+    form = EditPostForm(obj=post if request.method == "GET" else None)  # a POST carries its version
+    form.category_id.choices = [choice(c.id, c.name) for c in categories.values()]
+    if request.method == "GET":
+        form.version.data = post.version
+        form.show_planned_at(post.planned_at, post.unit)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_post(current_user, access, post, form.expected_version, title=form.title.data,
+                        body=form.body.data or "", category=categories[form.category_id.data],
+                        planned_at=form.planned_at_in(post.unit))
+        except RuleViolated as error:
+            form.apply(error)
+        except StaleEdit as error:
+            db.session.expire_all()
+            post = access.fetch(Post, post_id, Action.VIEW_POSTS)
+            form = EditPostForm(formdata=None, obj=post)
+            form.category_id.choices = [choice(c.id, c.name) for c in categories_for(post.unit)]
+            form.version.data = post.version
+            form.show_planned_at(post.planned_at, post.unit)
+            form.form_errors.append(stale_notice(error, post.unit))
+            status = CONFLICT
+        else:
+            flash(_("The post has been saved."), "success")
+            return redirect(url_for("posts.detail", post_id=post.id))
+    if form.is_submitted() and status == 200:
+        status = INVALID
+    return render_template("posts/form.html", form=form, post=post), status
+
+
+# -- the inbox -----------------------------------------------------------------------------
 
 @bp.route("/inbox")
 def inbox():
-    abort(404)
+    access = current_access()
+    items = inbox_for(access, access.person, utcnow())
+    return render_template("posts/inbox.html", items=items,
+                           overdue=sum(1 for item in items if item.overdue))
+
+
+from planner.posts import action_routes  # noqa: E402,F401  (registers the action views)

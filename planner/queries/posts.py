@@ -1,0 +1,264 @@
+"""Read side of the post pages: the filtered post list and everything the detail page shows
+about one post (its SOP step, deadline, progress, history and what the reader may do now).
+Each issues a fixed number of SQL statements, whatever the number of posts or steps."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.domain import workflow
+from planner.domain.access import Action
+from planner.domain.content import PostState, SopStatus, StepKind
+from planner.domain.workflow import Transition
+from planner.extensions import db
+from planner.models import (Category, Person, Post, PostComment, PostStep, Sop, SopRoute, SopVersion,
+                            Unit)
+from planner.permissions import Access
+
+PAGE_SIZE = 25
+
+
+def version_loading(path=None):
+    """Load a version's routes, their steps and its standards (what `as_workflow` reads),
+    below `path` (a loader option reaching the version) or for versions queried directly."""
+    if path is None:
+        return (selectinload(SopVersion.routes).selectinload(SopRoute.steps),
+                selectinload(SopVersion.standards))
+    return (path.selectinload(SopVersion.routes).selectinload(SopRoute.steps),
+            path.selectinload(SopVersion.standards))
+
+
+# -- the list ----------------------------------------------------------------------------
+
+@dataclass
+class PostRow:
+    post: Post
+    step: workflow.Step | None
+    deadline: datetime | None
+    overdue: bool
+
+
+@dataclass
+class PostFilters:
+    unit_id: int | None = None
+    state: str | None = None
+    category_id: int | None = None
+    author_id: int | None = None
+
+
+def government_ids(access: Access) -> set[int]:
+    """The governments (root units) the person holds any role in."""
+    return {int(g.unit_path.strip("/").split("/")[0]) for g in access.grants}
+
+
+def filter_choices(access: Access) -> tuple[list[Unit], list[Category], list[Person]]:
+    """What the list's filters offer: visible units, the governments' categories, the
+    authors of visible posts."""
+    units = list(db.session.scalars(access.units(Action.VIEW_POSTS)))
+    categories = list(db.session.scalars(
+        select(Category).where(Category.government_id.in_(government_ids(access)))
+        .order_by(Category.government_id, Category.position)))
+    authors = list(db.session.scalars(
+        select(Person).where(Person.id.in_(
+            select(Post.author_id).join(Unit, Post.unit_id == Unit.id)
+            .where(access.unit_condition(Action.VIEW_POSTS))))
+        .order_by(Person.name)))
+    return units, categories, authors
+
+
+def in_force_by_unit(unit_ids: set[int]) -> dict[int, SopVersion]:
+    """The version in force of each of these units (one query, whatever their number)."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(
+        select(Sop.unit_id, SopVersion).join(Sop, SopVersion.sop_id == Sop.id)
+        .options(*version_loading())
+        .where(Sop.unit_id.in_(unit_ids), SopVersion.status == SopStatus.IN_FORCE)).all()
+    return {unit_id: version for unit_id, version in rows}
+
+
+class WorkflowCache:
+    """`as_workflow()` once per SOP version, however many posts share it."""
+
+    def __init__(self):
+        self._seen: dict[int, workflow.SopVersion] = {}
+
+    def __call__(self, version: SopVersion | None) -> workflow.SopVersion | None:
+        if version is None:
+            return None
+        if version.id not in self._seen:
+            self._seen[version.id] = version.as_workflow()
+        return self._seen[version.id]
+
+
+def post_list(access: Access, filters: PostFilters, page: int, now: datetime,
+              page_size: int = PAGE_SIZE) -> tuple[list[PostRow], int]:
+    """One page of the posts the person may see, newest first, and how many there are."""
+    query = (select(Post).join(Unit, Post.unit_id == Unit.id)
+             .where(access.unit_condition(Action.VIEW_POSTS)))
+    if filters.unit_id:
+        query = query.where(Post.unit_id == filters.unit_id)
+    if filters.state:
+        query = query.where(Post.state == PostState(filters.state))
+    if filters.category_id:
+        query = query.where(Post.category_id == filters.category_id)
+    if filters.author_id:
+        query = query.where(Post.author_id == filters.author_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    posts = list(db.session.scalars(
+        query.options(joinedload(Post.unit), joinedload(Post.category), joinedload(Post.author),
+                      selectinload(Post.steps), *version_loading(selectinload(Post.sop_version)))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)))
+    in_force = in_force_by_unit({p.unit_id for p in posts if p.sop_version_id is None})
+    as_workflow = WorkflowCache()
+    rows = []
+    for post in posts:
+        wf = as_workflow(post.sop_version if post.sop_version_id else in_force.get(post.unit_id))
+        facts = post.facts()
+        due = workflow.deadline(facts, wf)
+        rows.append(PostRow(post, workflow.current_step(facts, wf), due, bool(due and due < now)))
+    return rows, total
+
+
+# -- one post ----------------------------------------------------------------------------
+
+@dataclass
+class ProgressItem:
+    step: workflow.Step
+    status: str  # "done", "current" or "todo"
+
+
+@dataclass
+class HistoryEntry:
+    record: PostStep
+    activity: str | None
+    version_number: int | None
+
+
+@dataclass
+class PostPage:
+    post: Post
+    version: SopVersion | None  # the pinned version, or the one in force before submission
+    pinned: bool
+    route: workflow.Route | None
+    facts: workflow.PostFacts
+    current: workflow.Step | None
+    deadline: datetime | None
+    overdue: bool
+    ratify_due: datetime | None
+    ratify_overdue: bool
+    progress: list[ProgressItem]
+    history: list[HistoryEntry]
+    options: dict[Transition, workflow.Decision]
+    checklists: dict[Transition, tuple[str, ...]]
+    acting_for: dict[int, str] = field(default_factory=dict)  # person id -> name
+
+    def allowed(self, transition: str) -> workflow.Decision | None:
+        decision = self.options.get(Transition(transition))
+        return decision if decision else None
+
+    @property
+    def any_action(self) -> bool:
+        return any(d for t, d in self.options.items() if t != Transition.EDIT)
+
+
+def _progress(route: workflow.Route | None, facts: workflow.PostFacts,
+              current: workflow.Step | None) -> list[ProgressItem]:
+    if route is None:
+        return []
+    done = {d.position for d in facts.done if d.round == facts.round}
+    items = []
+    for step in route.steps:
+        if current is not None:
+            if step.position == current.position:
+                status = "current"
+            elif step.position < current.position or step.position in done:
+                status = "done"
+            else:
+                status = "todo"
+        elif facts.state == PostState.PUBLISHED:
+            status = "done"
+        else:  # cancelled: what was done before it stopped
+            submitted = step.kind == StepKind.DRAFT and facts.round > 0
+            status = "done" if submitted or step.position in done else "todo"
+        items.append(ProgressItem(step, status))
+    return items
+
+
+def _checklists(route: workflow.Route | None, facts: workflow.PostFacts,
+                current: workflow.Step | None) -> dict[Transition, tuple[str, ...]]:
+    """The checklist each action's form shows, taken from the route whoever reads it."""
+    if route is None:
+        return {}
+    lists: dict[Transition, tuple[str, ...]] = {}
+    for transition, step in (
+            (Transition.SUBMIT, route.first({StepKind.DRAFT})),
+            (Transition.APPROVE, route.step(facts.step_position)
+             if facts.state == PostState.IN_REVIEW else None),
+            (Transition.PUBLISH, route.first({StepKind.PUBLISH})),
+            (Transition.COMPLETE, current if facts.state == PostState.PUBLISHED else None)):
+        lists[transition] = step.checklist if step is not None else ()
+    return lists
+
+
+def checklists_for(post: Post) -> dict[Transition, tuple[str, ...]]:
+    """The checklists an action form on this post offers (for reading a submitted form)."""
+    version = post.sop_version or in_force_by_unit({post.unit_id}).get(post.unit_id)
+    wf = version.as_workflow() if version is not None else None
+    facts = post.facts()
+    route = wf.route_for(post.category.code) if wf is not None else None
+    return _checklists(route, facts, workflow.current_step(facts, wf))
+
+
+def load_post(post_id: int) -> Post:
+    """The post with everything its page shows, in a fixed number of statements."""
+    return db.session.scalars(
+        select(Post).where(Post.id == post_id)
+        .options(joinedload(Post.unit), joinedload(Post.category), joinedload(Post.author),
+                 joinedload(Post.updated_by),
+                 selectinload(Post.steps).options(joinedload(PostStep.actor),
+                                                  joinedload(PostStep.on_behalf_of),
+                                                  joinedload(PostStep.sop_version)),
+                 selectinload(Post.comments).joinedload(PostComment.author),
+                 selectinload(Post.publications),
+                 *version_loading(selectinload(Post.sop_version)))
+        .execution_options(populate_existing=True)).one()
+
+
+def post_page(access: Access, post: Post, now: datetime) -> PostPage:
+    """Everything about one post the person may see, and what they may do to it now."""
+    post = load_post(post.id)
+    version = post.sop_version
+    if version is None:
+        version = in_force_by_unit({post.unit_id}).get(post.unit_id)
+    wf = version.as_workflow() if version is not None else None
+    route = wf.route_for(post.category.code) if wf is not None else None
+    facts = post.facts()
+    current = workflow.current_step(facts, wf)
+    due = workflow.deadline(facts, wf)
+    ratify_due = workflow.ratification_due(facts, wf)
+    person = access.person
+    options = workflow.options(facts, wf, person.id, access.acting_in(post.unit))
+    activities = {s.position: s.activity for s in route.steps} if route else {}
+    history = [HistoryEntry(s, activities.get(s.step_position)
+                            if s.sop_version_id == (version.id if version else None) else None,
+                            s.sop_version.number if s.sop_version else None)
+               for s in post.steps]
+    acting_ids = {d.acting.for_person for d in options.values()
+                  if d and d.acting is not None and d.acting.for_person}
+    acting_for = dict(db.session.execute(
+        select(Person.id, Person.name).where(Person.id.in_(acting_ids))).all()) if acting_ids else {}
+    return PostPage(
+        post=post, version=version, pinned=post.sop_version_id is not None, route=route,
+        facts=facts, current=current, deadline=due, overdue=bool(due and due < now),
+        ratify_due=ratify_due, ratify_overdue=bool(ratify_due and ratify_due < now),
+        progress=_progress(route, facts, current), history=history, options=options,
+        checklists=_checklists(route, facts, current), acting_for=acting_for)
+
+
+__all__ = ["PAGE_SIZE", "checklists_for", "PostFilters", "PostPage", "PostRow", "filter_choices", "load_post",
+           "post_list", "post_page", "in_force_by_unit", "WorkflowCache", "version_loading"]
