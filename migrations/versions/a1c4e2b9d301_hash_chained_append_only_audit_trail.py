@@ -43,7 +43,8 @@ def _backfill(connection) -> None:
         fields["details"] = json.loads(details) if isinstance(details, str) else details
         occurred = fields["occurred_at"]
         if isinstance(occurred, str):
-            occurred = sa.DateTime().result_processor(connection.dialect, None)(occurred)
+            occurred = sa.DateTime().dialect_impl(connection.dialect).result_processor(
+                connection.dialect, None)(occurred)
         fields["occurred_at"] = occurred.replace(tzinfo=timezone.utc)
         fields.update(seq=seq, before=None, after=None, request_id=None)
         digest = chain_hash(previous, fields)
