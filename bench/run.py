@@ -3,15 +3,17 @@
     .venv/bin/python -m bench.run                       # SQLite, 5, 50 and 500 units
     .venv/bin/python -m bench.run --sizes 5,50 --requests 50
     .venv/bin/python -m bench.run --database-url postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python -m bench.run --audit-events 0     # skip the audit-chain walk
 
 For each size a fresh database is built by the real migrations and filled by
-`planner.demo.generator.generate_government`.  The generated sysadmin and author sign
-in through the real /login form; then every page is requested round-robin (one
+`planner.demo.generator.generate_government`.  The generated sysadmin, auditor, author and
+reviewer sign in through the real /login form; then every page is requested round-robin (one
 request of each page per round, the order rotated each round) so that machine noise
 falls on every page alike.  Reported per page: median and p95 latency, the median as
 a multiple of the /healthz median, SQL statements per request (counted with a
 `before_cursor_execute` listener on the engine) and response size; per size, the
-peak Python memory (tracemalloc) of one request of the biggest page.
+peak Python memory (tracemalloc) of one request of the biggest page.  Then
+`flask audit verify` walks chains of 100,000 and 1,000,000 events (bench/audit_verify.py).
 """
 from __future__ import annotations
 
@@ -23,16 +25,18 @@ import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from bench.audit_verify import DEFAULT_EVENTS
+from bench.audit_verify import table as audit_table
+from bench.databases import PostgresDatabases, SQLiteDatabases, _normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -45,7 +49,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @dataclass(frozen=True)
 class Page:
     name: str  # label in the table
-    user: str  # "anonymous", "sysadmin" or "author"
+    user: str  # "anonymous", "sysadmin", "auditor", "author" or "reviewer"
     path: str  # URL template: {root} and {deep} are filled per government
 
 
@@ -56,7 +60,10 @@ PAGES = (
     Page("structure root (sysadmin)", "sysadmin", "/units/{root}/structure"),
     Page("structure deep (author)", "author", "/units/{deep}/structure"),
     Page("units (sysadmin)", "sysadmin", "/units"),
+    Page("inbox (reviewer)", "reviewer", "/inbox"),
+    Page("audit trail (auditor)", "auditor", "/audit"),
 )
+INBOX = "inbox (reviewer)"
 BASELINE = "healthz"
 
 
@@ -85,6 +92,8 @@ class SizeResult:
     pages: list[PageResult]
     memory_page: str
     memory_peak_kb: float
+    posts_in_review: int = 0  # posts waiting at the review step for the generated reviewer
+    audit_events: int = 0  # events the generator added to the audit trail
 
 
 # -- building a government ----------------------------------------------------
@@ -109,7 +118,9 @@ def build_government(app, size: int) -> dict:
         upgrade(directory=str(MIGRATIONS))
         made = generate_government(size, password=PASSWORD)
         info = {"root": made["root"].id, "deep": made["deep_unit"].id, "units": made["units"],
-                "sysadmin": made["sysadmin"], "author": made["author"]}
+                "sysadmin": made["sysadmin"], "author": made["author"], "auditor": made["auditor"],
+                "reviewer": made["reviewer"], "posts_in_review": made["posts_in_review"],
+                "audit_events": made["audit_events"]}
         db.session.remove()
     return info
 
@@ -161,9 +172,9 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
 
     with app.app_context():
         engine = db.engine
-    clients = {"anonymous": app.test_client(),
-               "sysadmin": sign_in(app, government["sysadmin"]),
-               "author": sign_in(app, government["author"])}
+    clients = {"anonymous": app.test_client()}
+    for user in {p.user for p in PAGES} - {"anonymous"}:
+        clients[user] = sign_in(app, government[user])
     urls = {p.name: p.path.format(root=government["root"], deep=government["deep"]) for p in PAGES}
     times: dict[str, list[float]] = {p.name: [] for p in PAGES}
     queries: dict[str, list[int]] = {p.name: [] for p in PAGES}
@@ -214,57 +225,9 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
     finally:
         tracemalloc.stop()
     return SizeResult(size=size, units=government["units"], database=database, pages=results,
-                      memory_page=biggest.page, memory_peak_kb=round((peak - before) / 1024, 1))
-
-
-# -- databases -------------------------------------------------------------------
-
-def _normalise(url: str) -> str:
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
-
-class SQLiteDatabases:
-    def __init__(self):
-        self.folder = tempfile.TemporaryDirectory(prefix="pranata-bench-")
-
-    def create(self, size: int) -> str:
-        return f"sqlite:///{Path(self.folder.name) / f'bench-{size}.db'}"
-
-    def drop(self, url: str) -> None:
-        Path(url[len("sqlite:///"):]).unlink(missing_ok=True)
-
-    def close(self) -> None:
-        self.folder.cleanup()
-
-
-class PostgresDatabases:
-    """One database of our own per size, created and dropped through the admin URL."""
-
-    def __init__(self, admin_url: str):
-        self.admin_url = _normalise(admin_url)
-        self.admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        self.prefix = f"pranata_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-
-    def _execute(self, sql: str, **params) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(sa.text(sql), params)
-
-    def create(self, size: int) -> str:
-        name = f"{self.prefix}_{size}"
-        self._execute(f'CREATE DATABASE "{name}"')
-        return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-    def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1]
-        self._execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n", n=name)
-        self._execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    def close(self) -> None:
-        self.admin.dispose()
+                      memory_page=biggest.page, memory_peak_kb=round((peak - before) / 1024, 1),
+                      posts_in_review=government.get("posts_in_review", 0),
+                      audit_events=government.get("audit_events", 0))
 
 
 def measure_size(size: int, databases, requests: int, warmups: int, database: str) -> SizeResult:
@@ -285,22 +248,31 @@ def measure_size(size: int, databases, requests: int, warmups: int, database: st
 
 
 def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests: int = 30,
-                  warmups: int = 3, progress=None) -> dict:
-    """Measure every size; returns the JSON-ready report."""
+                  warmups: int = 3, progress=None, audit_events=()) -> dict:
+    """Measure every size, then `audit verify` over chains of each length in `audit_events`;
+    returns the JSON-ready report."""
+    from bench.audit_verify import measure_verify
+
     database = "postgresql" if database_url else "sqlite"
     databases = PostgresDatabases(database_url) if database_url else SQLiteDatabases()
     results: list[SizeResult] = []
+    verified = []
     try:
         for size in sizes:
             if progress:
                 progress(f"size {size}: building and measuring on {database} ...")
             results.append(measure_size(size, databases, requests, warmups, database))
+        for events in audit_events:
+            if progress:
+                progress(f"audit verify: building a chain of {events:,} events on {database} ...")
+            verified.append(measure_verify(events, databases, database, make_app, str(MIGRATIONS)))
     finally:
         databases.close()
-    return report(results, requests, warmups, database)
+    return report(results, requests, warmups, database, verified)
 
 
-def report(results: list[SizeResult], requests: int, warmups: int, database: str) -> dict:
+def report(results: list[SizeResult], requests: int, warmups: int, database: str,
+           verified=()) -> dict:
     by_page: dict[str, dict[int, int]] = {}
     for result in results:
         for row in result.pages:
@@ -323,6 +295,10 @@ def report(results: list[SizeResult], requests: int, warmups: int, database: str
         "queries_growing": {page: {str(k): v for k, v in counts.items()}
                             for page, counts in growing.items()},
         "queries_varied_within_a_size": unstable,
+        "inbox": {"queries": {str(k): v for k, v in by_page.get(INBOX, {}).items()},
+                  "posts_in_review": {str(r.size): r.posts_in_review for r in results},
+                  "queries_constant": INBOX in by_page and INBOX not in growing},
+        "audit_verify": [asdict(v) for v in verified],
     }
 
 
@@ -366,6 +342,15 @@ def summary(data: dict) -> str:
                             for page, counts in data["queries_growing"].items())
         lines.append(f"Query count per page stayed constant across sizes ({sizes}): NO, "
                      f"it grows for {growing}.")
+    inbox = data["inbox"]
+    if inbox["queries"]:
+        lines.append("Inbox of the reviewer: " + ", ".join(
+            f"{inbox['posts_in_review'][size]} posts waiting → {count} queries"
+            for size, count in inbox["queries"].items()) + ".")
+    for run in data["audit_verify"]:
+        lines.append(f"audit verify over {run['events']:,} events: {run['verify_s']:.1f} s, "
+                     f"{run['events_per_s']:,} events/s, exit {run['exit_code']}, "
+                     f"peak resident memory of the command {run['peak_rss_mb']:.0f} MB.")
     if data["queries_varied_within_a_size"]:
         lines.append("Query count varied between requests of the same page for: "
                      + ", ".join(data["queries_varied_within_a_size"]))
@@ -380,13 +365,17 @@ def main(argv=None) -> int:
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests first (default: 3)")
     parser.add_argument("--database-url", help="a PostgreSQL server's admin URL; a database of our own "
                                                "is created and dropped per size (default: SQLite in a temp dir)")
+    parser.add_argument("--audit-events", default=",".join(map(str, DEFAULT_EVENTS)),
+                        help="comma-separated lengths of audit chains for `audit verify`, "
+                             "0 to skip (default: %(default)s)")
     parser.add_argument("--json", default=str(DEFAULT_JSON),
                         help="where to write the results as JSON, '-' for stdout (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        audit_events = [int(n) for n in args.audit_events.split(",") if n.strip() and int(n) > 0]
     except ValueError:
-        parser.error("--sizes takes numbers separated by commas, e.g. 5,50,500")
+        parser.error("--sizes and --audit-events take numbers separated by commas, e.g. 5,50,500")
     if not sizes or min(sizes) < 1 or args.requests < 1 or args.warmups < 0:
         parser.error("sizes and --requests must be at least 1, --warmups at least 0")
     if args.database_url and not _normalise(args.database_url).startswith("postgresql+psycopg://"):
@@ -395,11 +384,17 @@ def main(argv=None) -> int:
     def progress(message):
         print(message, file=sys.stderr, flush=True)
 
-    data = run_benchmark(sizes, args.database_url, args.requests, args.warmups, progress)
+    data = run_benchmark(sizes, args.database_url, args.requests, args.warmups, progress,
+                         audit_events)
     print(f"\nPranata benchmark on {data['meta']['database']}: {args.requests} requests per page "
           f"after {args.warmups} warm-ups, interleaved round-robin\n")
     print(table(data))
     print()
+    if data["audit_verify"]:
+        print("flask --app wsgi audit verify, in a process of its own (walk: as the command "
+              "timed it; command: start-up included)\n")
+        print(audit_table(data["audit_verify"]))
+        print()
     print(summary(data))
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if args.json == "-":
@@ -412,6 +407,9 @@ def main(argv=None) -> int:
     failed = [f"{r['page']} at {r['size']}" for r in data["results"] if r["statuses"] != [200]]
     if failed:
         print("Pages that did not answer 200: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    if any(run["exit_code"] != 0 or run["checked"] != run["events"] for run in data["audit_verify"]):
+        print("audit verify did not pass over a generated chain", file=sys.stderr)
         return 1
     return 0
 

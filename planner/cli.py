@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from planner.audit_cli import audit_group
 from planner.domain.errors import RuleViolated
 from planner.domain.organisation import Role, TimeZoneCode, UnitType
 from planner.extensions import db
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_unit_command)
     app.cli.add_command(create_user)
+    app.cli.add_command(audit_group)
 
 
 @click.command("seed-demo")

@@ -1,17 +1,19 @@
-"""The benchmark's measuring function at tiny sizes: every page answers, and no page
-needs more SQL queries for a bigger government.  No timing is asserted."""
+"""The benchmark's measuring function at tiny sizes: every page answers, no page needs more
+SQL queries for a bigger government (the reviewer's inbox included, though it holds more
+posts), and `audit verify` walks generated chains of two lengths.  No timing is asserted."""
 from __future__ import annotations
 
 import pytest
 
-from bench.run import PAGES, run_benchmark
+from bench.run import INBOX, PAGES, run_benchmark
 
 SIZES = (3, 12)
+CHAINS = (300, 2_500)
 
 
 @pytest.fixture(scope="module")
 def report():
-    return run_benchmark(SIZES, requests=2, warmups=1)
+    return run_benchmark(SIZES, requests=2, warmups=1, audit_events=CHAINS)
 
 
 def test_every_measured_page_answers_200(report):
@@ -33,3 +35,24 @@ def test_pages_other_than_the_baseline_query_the_database(report):
     per_page = report["queries_per_page"]
     assert set(per_page["healthz"].values()) == {0}
     assert all(min(counts.values()) > 0 for page, counts in per_page.items() if page != "healthz")
+
+
+def test_the_inbox_holds_more_posts_at_a_bigger_size_with_the_same_queries(report):
+    inbox = report["inbox"]
+    assert set(inbox["queries"]) == {str(size) for size in SIZES}
+    waiting = [inbox["posts_in_review"][str(size)] for size in SIZES]
+    assert 0 < waiting[0] < waiting[1]
+    assert len(set(inbox["queries"].values())) == 1 and inbox["queries_constant"] is True
+    assert report["queries_per_page"][INBOX] == inbox["queries"]
+    sizes = {s["size"]: s for s in report["sizes"]}
+    assert [sizes[size]["posts_in_review"] for size in SIZES] == waiting
+
+
+def test_audit_verify_walks_generated_chains_of_each_length(report):
+    runs = report["audit_verify"]
+    assert [run["events"] for run in runs] == list(CHAINS)
+    for run in runs:
+        assert run["exit_code"] == 0
+        assert run["checked"] == run["events"]
+        assert run["events_per_s"] > 0 and run["peak_rss_mb"] > 0
+        assert run["verify_s"] <= run["process_s"]
