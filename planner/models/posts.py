@@ -30,6 +30,8 @@ class Post(Base):
     state: Mapped[PostState] = mapped_column(_enum(PostState, "post_state"), default=PostState.DRAFT)
     # Pinned when first submitted; the post finishes on this version.
     sop_version_id: Mapped[int | None] = mapped_column(ForeignKey("sop_version.id"), index=True)
+    # The step the post waits on: an approval step in review, the next distribution or
+    # evaluation step once published (None when every step is done).
     step_position: Mapped[int | None] = mapped_column(Integer)
     step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     round: Mapped[int] = mapped_column(Integer, default=0)

@@ -67,7 +67,9 @@ def _candidates(access: Access, person: Person):
                      waiting_on_my_role) if roles else false()
     to_ratify = and_(Post.state == PostState.PUBLISHED, Post.ratified_at.is_(None),
                      Post.author_id != person.id, fast_track) if Role.APPROVER in roles else false()
-    mine = and_(Post.author_id == person.id, Post.state.in_(OWN_STATES))
+    # A published post waits on its author only while a step after publication is open.
+    mine = and_(Post.author_id == person.id, Post.state.in_(OWN_STATES),
+                (Post.state != PostState.PUBLISHED) | Post.step_position.is_not(None))
     return (select(Post).join(Unit, Post.unit_id == Unit.id)
             .join(Category, Post.category_id == Category.id)
             .where(access.unit_condition(Action.VIEW_POSTS), or_(in_review, to_ratify, mine))

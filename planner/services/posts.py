@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from planner.domain import workflow
 from planner.domain.access import Action
-from planner.domain.content import Platform, PostState
+from planner.domain.content import AFTER_PUBLICATION_KINDS, Platform, PostState
 from planner.domain.errors import N_, RuleViolated, StaleEdit, TransitionRefused, Violation
 from planner.domain.workflow import Transition
 from planner.extensions import db
@@ -224,10 +224,10 @@ def cancel(actor: Person, access: Access | None, post: Post, expected_version: i
 
 def schedule(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
              planned_at: datetime) -> Post:
-    if planned_at is None or planned_at <= utcnow():
-        raise RuleViolated.one("planned_at", N_("Choose a publication time in the future."))
-
     def apply(decision, version):
+        # Checked after the rules: someone who may not schedule is refused, not corrected.
+        if planned_at is None or planned_at <= utcnow():
+            raise RuleViolated.one("planned_at", N_("Choose a publication time in the future."))
         post.planned_at = planned_at
         _apply(actor, post, decision, version, PostState.SCHEDULED, audit={"planned_at": planned_at})
         return post
@@ -253,27 +253,30 @@ def _clean_urls(urls: dict[str, str]) -> dict[Platform, str]:
 
 def publish(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
             urls: dict[str, str], ticked: set[str]) -> Post:
-    cleaned = _clean_urls(urls)
-
     def apply(decision, version):
+        # Checked after the rules: someone who may not publish is refused, not corrected.
+        cleaned = _clean_urls(urls)
         now = utcnow()
         for platform, url in cleaned.items():
             db.session.add(PostPublication(post=post, platform=platform, url=url, recorded_at=now,
                                            recorded_by_id=actor.id))
         post.published_at = now
+        route = version.as_workflow().route_for(post.category.code)
+        follow_up = route.first(AFTER_PUBLICATION_KINDS)
         _apply(actor, post, decision, version, PostState.PUBLISHED, checklist=sorted(ticked),
+               step_position=follow_up.position if follow_up else None,
                audit={"urls": {p.value: u for p, u in cleaned.items()}})
         return post
 
     return _transition(actor, access, post, expected_version, Transition.PUBLISH, apply,
-                       urls={p.value: u for p, u in cleaned.items()}, ticked=ticked)
+                       urls={k: v for k, v in urls.items() if (v or "").strip()}, ticked=ticked)
 
 
 def ratify(actor: Person, access: Access | None, post: Post, expected_version: int | None) -> Post:
     def apply(decision, version):
         due = workflow.ratification_due(post.facts(), version.as_workflow())
         post.ratified_at = utcnow()
-        _apply(actor, post, decision, version, PostState.PUBLISHED,
+        _apply(actor, post, decision, version, PostState.PUBLISHED, step_position=post.step_position,
                audit={"ratify_due_at": due, "late": bool(due and post.ratified_at > due)})
         return post
 
@@ -282,11 +285,14 @@ def ratify(actor: Person, access: Access | None, post: Post, expected_version: i
 
 def complete_step(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
                   ticked: set[str], note: str | None = None) -> Post:
-    """Record a step after publication (distribution, evaluation) as done."""
+    """Record a step after publication (distribution, evaluation) as done; the post then
+    waits on the next one, if any."""
     def apply(decision, version):
+        route = version.as_workflow().route_for(post.category.code)
+        following = route.next_after(decision.step.position, AFTER_PUBLICATION_KINDS)
         _apply(actor, post, decision, version, PostState.PUBLISHED,
-               step_position=decision.step.position, checklist=sorted(ticked),
-               reason=(note or "").strip() or None)
+               step_position=following.position if following else None,
+               checklist=sorted(ticked), reason=(note or "").strip() or None)
         return post
 
     return _transition(actor, access, post, expected_version, Transition.COMPLETE, apply, ticked=ticked)
