@@ -223,12 +223,17 @@ def edit(post_id: int):
 
 # -- the inbox -----------------------------------------------------------------------------
 
+INBOX_PAGE_SIZE = 50  # soonest deadlines first, so the first page is what matters most
+
 @bp.route("/inbox")
 def inbox():
     access = current_access()
     items = inbox_for(access, access.person, utcnow())
-    return render_template("posts/inbox.html", items=items,
-                           overdue=sum(1 for item in items if item.overdue))
+    pages = max(1, -(-len(items) // INBOX_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = items[(page - 1) * INBOX_PAGE_SIZE:page * INBOX_PAGE_SIZE]
+    return render_template("posts/inbox.html", items=shown, total=len(items), page=page,
+                           pages=pages, overdue=sum(1 for item in items if item.overdue))
 
 
 from planner.posts import action_routes  # noqa: E402,F401  (registers the action views)

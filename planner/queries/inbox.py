@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, false, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from planner.domain import workflow
 from planner.domain.access import Action
@@ -74,7 +74,8 @@ def _candidates(access: Access, person: Person):
             .join(Category, Post.category_id == Category.id)
             .where(access.unit_condition(Action.VIEW_POSTS), or_(in_review, to_ratify, mine))
             .options(joinedload(Post.unit), joinedload(Post.category), joinedload(Post.author),
-                     selectinload(Post.steps), *version_loading(selectinload(Post.sop_version)))
+                     # One statement however many candidates (selectin sends 500 ids a time).
+                     subqueryload(Post.steps), *version_loading(selectinload(Post.sop_version)))
             .order_by(Post.id))
 
 

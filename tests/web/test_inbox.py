@@ -215,3 +215,20 @@ def _reload(ids: dict):
 
 PEOPLE = ("author", "health_author", "reviewer", "approver")
 UNITS = ("division", "health")
+
+
+def test_a_long_inbox_is_paged_soonest_deadline_first(client, make_client):
+    app = client.app
+    with app.app_context():
+        w = post_world()
+        for n in range(52):
+            world_post(w, f"Antrean {n:02d}")
+    reviewer = login(make_client(), "reviewer@uji.pranata.test")
+    first = reviewer.get("/inbox").get_data(as_text=True)
+    assert first.count('class="inbox-item') == 50 and "(52)" in first
+    assert "Antrean 00" in first and "Antrean 51" not in first
+    assert "/inbox?page=2" in first
+    second = reviewer.get("/inbox?page=2").get_data(as_text=True)
+    assert second.count('class="inbox-item') == 2 and "Antrean 51" in second
+    beyond = reviewer.get("/inbox?page=99").get_data(as_text=True)  # clamped to the last page
+    assert beyond.count('class="inbox-item') == 2
