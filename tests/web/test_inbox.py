@@ -232,3 +232,12 @@ def test_a_long_inbox_is_paged_soonest_deadline_first(client, make_client):
     assert second.count('class="inbox-item') == 2 and "Antrean 51" in second
     beyond = reviewer.get("/inbox?page=99").get_data(as_text=True)  # clamped to the last page
     assert beyond.count('class="inbox-item') == 2
+
+
+def test_the_home_page_shows_what_waits(client, demo):
+    client.login("reviewer@demo.pranata.test")
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-testid="waiting"' in page and TITLES["review"] in page
+    client.logout()
+    client.login("auditor@demo.pranata.test")
+    assert 'data-testid="waiting"' not in client.get("/").get_data(as_text=True)
