@@ -10,14 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-
-def _normalise(url: str) -> str:
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
+from config import _normalise_database_url as _normalise  # the application's own rule
 
 class SQLiteDatabases:
     def __init__(self):
