@@ -2,7 +2,9 @@
 violations raised by services land next to the fields they concern."""
 from __future__ import annotations
 
-from flask_babel import get_translations, gettext
+from datetime import date
+
+from flask_babel import format_date, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, ValidationError
@@ -52,6 +54,9 @@ def violation_text(violation) -> str:
         params["status"] = gettext(SOP_STATUS_LABELS[SopStatus(params["status"])])
     if params.get("route") == DEFAULT_ROUTE:
         params["route"] = gettext("default (all other categories)")
+    for key, value in params.items():
+        if isinstance(value, date):
+            params[key] = format_date(value, "medium")
     return gettext(violation.message, **params)
 
 

@@ -90,5 +90,5 @@ def check_activation(routes: list[Route], *, known_categories: set[str],
     elif previous_effective is not None and effective_date < previous_effective:
         problems.append(Violation("effective_date", N_("The effective date cannot be earlier than that "
                                                        "of the version in force (%(date)s)."),
-                                  {"date": previous_effective.isoformat()}))
+                                  {"date": previous_effective}))
     return problems
