@@ -121,8 +121,8 @@ def post(author, where, title: str = "Liputan kegiatan", code: str = "seremonial
 def checklist(post_) -> set[str]:
     """Every item of the checklist of the step the post waits on."""
     from planner.domain import workflow
-    from planner.services.sops import in_force
+    from planner.services.sops import applicable
 
-    version = post_.sop_version or in_force(post_.unit)
+    version = post_.sop_version or applicable(post_.unit)
     step = workflow.current_step(post_.facts(), version.as_workflow())
     return set(step.checklist) if step else set()

@@ -18,7 +18,7 @@ from planner.extensions import db
 from planner.models import Category, Person, Post, Sop, Unit
 from planner.permissions import Access
 from planner.services import posts as post_service
-from planner.services.sops import RouteSpec, StepSpec, activate, create_draft, government_of
+from planner.services.sops import RouteSpec, StepSpec, activate, applicable, create_draft, government_of
 
 DRAFT_INPUTS = ["Caption per platform", "Foto/video pendukung",
                 "Unsur 5W+1H untuk konten berita", "Teks alternatif (alt text) untuk gambar",
@@ -140,7 +140,7 @@ def seed_sops() -> None:
 
 def _checklist(post: Post) -> set[str]:
     from planner.domain import workflow
-    step = workflow.current_step(post.facts(), (post.sop_version or post_service.in_force(post.unit))
+    step = workflow.current_step(post.facts(), (post.sop_version or applicable(post.unit))
                                  .as_workflow())
     return set(step.checklist) if step else set()
 

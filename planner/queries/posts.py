@@ -17,6 +17,7 @@ from planner.extensions import db
 from planner.models import (Category, Person, Post, PostComment, PostStep, Sop, SopRoute, SopVersion,
                             Unit)
 from planner.permissions import Access
+from planner.services.sops import lineage
 
 PAGE_SIZE = 25
 
@@ -69,15 +70,20 @@ def filter_choices(access: Access) -> tuple[list[Unit], list[Category], list[Per
     return units, categories, authors
 
 
-def in_force_by_unit(unit_ids: set[int]) -> dict[int, SopVersion]:
-    """The version in force of each of these units (one query, whatever their number)."""
-    if not unit_ids:
+def in_force_by_unit(units) -> dict[int, SopVersion]:
+    """The SOP each of these units follows (its own in force, else the nearest unit's above
+    it), in one query whatever their number."""
+    lineages = {unit.id: lineage(unit) for unit in units}
+    if not lineages:
         return {}
+    ids = {i for chain in lineages.values() for i in chain}
     rows = db.session.execute(
         select(Sop.unit_id, SopVersion).join(Sop, SopVersion.sop_id == Sop.id)
         .options(*version_loading())
-        .where(Sop.unit_id.in_(unit_ids), SopVersion.status == SopStatus.IN_FORCE)).all()
-    return {unit_id: version for unit_id, version in rows}
+        .where(Sop.unit_id.in_(ids), SopVersion.status == SopStatus.IN_FORCE)).all()
+    found = {unit_id: version for unit_id, version in rows}
+    return {unit_id: next((found[i] for i in reversed(chain) if i in found), None)
+            for unit_id, chain in lineages.items()}
 
 
 class WorkflowCache:
@@ -113,7 +119,7 @@ def post_list(access: Access, filters: PostFilters, page: int, now: datetime,
                       selectinload(Post.steps), *version_loading(selectinload(Post.sop_version)))
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(page_size).offset((page - 1) * page_size)))
-    in_force = in_force_by_unit({p.unit_id for p in posts if p.sop_version_id is None})
+    in_force = in_force_by_unit({p.unit for p in posts if p.sop_version_id is None})
     as_workflow = WorkflowCache()
     rows = []
     for post in posts:
@@ -207,7 +213,7 @@ def _checklists(route: workflow.Route | None, facts: workflow.PostFacts,
 
 def checklists_for(post: Post) -> dict[Transition, tuple[str, ...]]:
     """The checklists an action form on this post offers (for reading a submitted form)."""
-    version = post.sop_version or in_force_by_unit({post.unit_id}).get(post.unit_id)
+    version = post.sop_version or in_force_by_unit({post.unit}).get(post.unit_id)
     wf = version.as_workflow() if version is not None else None
     facts = post.facts()
     route = wf.route_for(post.category.code) if wf is not None else None
@@ -234,7 +240,7 @@ def post_page(access: Access, post: Post, now: datetime) -> PostPage:
     post = load_post(post.id)
     version = post.sop_version
     if version is None:
-        version = in_force_by_unit({post.unit_id}).get(post.unit_id)
+        version = in_force_by_unit({post.unit}).get(post.unit_id)
     wf = version.as_workflow() if version is not None else None
     route = wf.route_for(post.category.code) if wf is not None else None
     facts = post.facts()

@@ -43,12 +43,16 @@ def record(actor: Person | None, action: str, obj, unit_id: int | None, *,
            after: dict | None = None, object_type: str | None = None, **details) -> AuditEvent:
     """Append the audit event for a change to the current transaction's chain.
 
-    The chain lock (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
-    writer anyway, and `seq` is unique on both) is held until commit, so events are
-    chained in commit order.  Call it last in a service, after the change itself."""
+    The chain lock is held until commit, so events are chained in commit order: on
+    PostgreSQL a transaction-scoped advisory lock; on SQLite the database's write lock,
+    taken by a statement that writes nothing (a plain SELECT would not take it, and two
+    threads would read the same head).  `seq` is unique on both.  Call it last in a
+    service, after the change itself and after every row lock it needs."""
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    else:
+        db.session.execute(text("UPDATE audit_event SET seq = seq WHERE 1 = 0"))
     last = db.session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     event = AuditEvent(

@@ -24,7 +24,7 @@ from planner.models import (Category, Person, Post, PostComment, PostPublication
 from planner.models.base import utcnow
 from planner.permissions import Access
 from planner.services import record, transaction
-from planner.services.sops import government_of, in_force
+from planner.services.sops import applicable, government_of
 
 INPUT_FIELDS = {"checklist", "reason", "urls", "planned_at"}
 
@@ -70,7 +70,9 @@ def _lock(post: Post, expected_version: int | None) -> None:
 
 
 def _version_for(post: Post) -> SopVersion | None:
-    return post.sop_version if post.sop_version_id else in_force(post.unit)
+    """The pinned version, or for a post not yet submitted the SOP its unit follows now
+    (share-locked, so that it cannot be retired before the post pins it)."""
+    return post.sop_version if post.sop_version_id else applicable(post.unit, lock=True)
 
 
 def _decide(actor: Person, access: Access | None, post: Post, transition: Transition,

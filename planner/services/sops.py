@@ -51,8 +51,27 @@ def government_of(unit: Unit) -> int:
 
 
 def in_force(unit: Unit) -> SopVersion | None:
+    """The version in force of the unit's own SOP."""
     return db.session.scalar(select(SopVersion).join(Sop).where(
         Sop.unit_id == unit.id, SopVersion.status == SopStatus.IN_FORCE))
+
+
+def lineage(unit: Unit) -> list[int]:
+    """The unit's id and those of the units above it, top first (from its path)."""
+    return [int(x) for x in unit.path.strip("/").split("/")]
+
+
+def applicable(unit: Unit, *, lock: bool = False) -> SopVersion | None:
+    """The SOP a unit's posts follow: its own in force, else that of the nearest unit above
+    it (a subdivision works under its division's SOP).  With `lock`, the SOP rows are
+    share-locked first, so that a version cannot be retired while a post pins it."""
+    ids = lineage(unit)
+    if lock:
+        db.session.execute(select(Sop.id).where(Sop.unit_id.in_(ids)).with_for_update(read=True))
+    versions = {sop_unit: version for sop_unit, version in db.session.execute(
+        select(Sop.unit_id, SopVersion).join(Sop, SopVersion.sop_id == Sop.id)
+        .where(Sop.unit_id.in_(ids), SopVersion.status == SopStatus.IN_FORCE))}
+    return next((versions[i] for i in reversed(ids) if i in versions), None)
 
 
 def _summary(version: SopVersion) -> dict:
@@ -124,6 +143,8 @@ def create_draft(actor: Person | None, access: Access | None, unit: Unit, *,
     if access is not None:
         access.require(Action.MANAGE_SOP, unit)
     with transaction():
+        # The unit's row lock serialises two first drafts (the SOP row does not exist yet).
+        db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
         sop = db.session.scalar(select(Sop).where(Sop.unit_id == unit.id).with_for_update())
         if sop is None:
             sop = Sop(unit=unit, title=DEFAULT_SOP_TITLE)
@@ -177,7 +198,7 @@ def update_draft(actor: Person | None, access: Access | None, version: SopVersio
 
 def _roles_held(unit: Unit, day: date) -> set[Role]:
     """Roles someone holds on `day` in the unit or above it (a role covers the units below)."""
-    ids = [int(x) for x in unit.path.strip("/").split("/")]
+    ids = lineage(unit)
 
     def current(model):
         return (model.unit_id.in_(ids), model.valid_from <= day,
@@ -210,8 +231,9 @@ def activate(actor: Person | None, access: Access | None, version: SopVersion,
     if access is not None:
         access.require(Action.MANAGE_SOP, unit)
     with transaction():
+        # Every row lock before the first audit event (which takes the chain lock).
         db.session.execute(select(Sop.id).where(Sop.id == version.sop_id).with_for_update())
-        db.session.refresh(version)
+        db.session.refresh(version, with_for_update=True)
         _refuse_unless_draft(version)
         check_version(version, expected_version)
         effective_date = effective_date or version.effective_date

@@ -226,3 +226,13 @@ def test_category_of_another_government_is_refused(w):
     with pytest.raises(RuleViolated):
         s.create_post(w.author, Access.load(w.author), w.division, title="x", body="", category=other)
     assert db.session.scalar(select(func.count(Post.id))) == 0
+
+
+def test_a_subdivision_without_its_own_sop_follows_the_one_above_it(w):
+    post = f.post(w.author, w.subdivision)
+    go(w.author, s.submit, post, ticked=f.checklist(post))
+    assert post.sop_version.sop.unit_id == w.division.id and post.state == PostState.IN_REVIEW
+    own = f.sop(w.subdivision, crisis=False)
+    later = f.post(w.author, w.subdivision, "Pos kemudian")
+    go(w.author, s.submit, later, ticked=f.checklist(later))
+    assert later.sop_version_id == own.id and post.sop_version.sop.unit_id == w.division.id
