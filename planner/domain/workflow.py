@@ -43,10 +43,6 @@ class Step:
     hours: int
     checklist: tuple[str, ...] = ()
 
-    @property
-    def is_approval(self) -> bool:
-        return self.kind in APPROVAL_KINDS
-
 
 @dataclass(frozen=True)
 class Route:
@@ -65,10 +61,6 @@ class Route:
 
     def next_after(self, position: int, kinds) -> Step | None:
         return next((s for s in self.steps if s.position > position and s.kind in kinds), None)
-
-    @property
-    def approvals(self) -> tuple[Step, ...]:
-        return tuple(s for s in self.steps if s.is_approval)
 
 
 @dataclass(frozen=True)
@@ -242,8 +234,8 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
                              "do not hold in this unit."), activity=step.activity, role=step.role.value)
         if actor == post.author or acting.for_person == post.author:
             return _no(t, N_("The author of a post can never review or approve it."))
-        if any(d.actor == actor and d.kind == StepKind.DRAFT for d in post.done
-               if d.round == post.round):
+        if any(d.kind == StepKind.DRAFT and d.actor in (actor, acting.for_person)
+               for d in post.done if d.round == post.round):
             return _no(t, N_("You submitted this post for review, so someone else must review "
                              "and approve it."))
         if t == Transition.APPROVE and not version.allow_repeat_approver:
@@ -308,6 +300,14 @@ def decide(transition: Transition, post: PostFacts, version: SopVersion | None, 
                        role=Role.APPROVER.value)
         if actor == post.author or acting.for_person == post.author:
             return _no(t, N_("The author of a post can never review or approve it."))
+        earlier = [d for d in post.done if d.round == post.round
+                   and (d.actor == actor or d.actor == acting.for_person)]
+        if any(d.kind == StepKind.DRAFT for d in earlier):
+            return _no(t, N_("You submitted this post for review, so someone else must review "
+                             "and approve it."))
+        if not version.allow_repeat_approver and any(d.kind in APPROVAL_KINDS for d in earlier):
+            return _no(t, N_("You already performed an approval step of this post; the SOP "
+                             "requires a different person for each step."))
         return Decision(t, True, acting=acting)
 
     if t == Transition.COMPLETE:

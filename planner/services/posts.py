@@ -96,12 +96,16 @@ def audit_refusal(actor: Person, post: Post, error: TransitionRefused) -> None:
 
 
 def _apply(actor: Person, post: Post, decision: workflow.Decision, version: SopVersion | None,
-           to_state: PostState, *, step_position=None, checklist=(), reason=None, audit=None) -> PostStep:
-    """Write the outcome: state, step record, audit event."""
+           to_state: PostState, *, step_position=None, checklist=(), reason=None, audit=None,
+           restart_clock: bool = True, due: datetime | None = None) -> PostStep:
+    """Write the outcome: state, step record, audit event.  `restart_clock` False keeps the
+    time the current step started (scheduling or ratifying is not a new step); `due` is the
+    deadline the action answered, if not the current step's."""
     now = utcnow()
     before = _snapshot(post)
     facts = post.facts()
-    due = workflow.deadline(facts, version.as_workflow() if version else None)
+    if due is None:
+        due = workflow.deadline(facts, version.as_workflow() if version else None)
     step = decision.step
     acting = decision.acting
     on_behalf = db.session.get(Person, acting.for_person) if acting and acting.for_person else None
@@ -116,7 +120,8 @@ def _apply(actor: Person, post: Post, decision: workflow.Decision, version: SopV
     db.session.add(entry)
     post.state = to_state
     post.step_position = step_position
-    post.step_started_at = now
+    if restart_clock:
+        post.step_started_at = now
     post.updated_at = now
     post.updated_by_id = actor.id
     post.last_action = decision.transition.value
@@ -159,7 +164,9 @@ def update_post(actor: Person, access: Access | None, post: Post, expected_versi
         post.planned_at = planned_at
         post.updated_at, post.updated_by_id, post.last_action = utcnow(), actor.id, "edit"
         db.session.flush()
+        acting_for = decision.acting.for_person if decision.acting else None
         record(actor, "post.edited", post, post.unit_id, before=before,
+               on_behalf_of=db.session.get(Person, acting_for) if acting_for else None,
                after={"title": post.title, "body": post.body, "category": category.code,
                       "planned_at": planned_at})
         return post
@@ -231,7 +238,8 @@ def schedule(actor: Person, access: Access | None, post: Post, expected_version:
         if planned_at is None or planned_at <= utcnow():
             raise RuleViolated.one("planned_at", N_("Choose a publication time in the future."))
         post.planned_at = planned_at
-        _apply(actor, post, decision, version, PostState.SCHEDULED, audit={"planned_at": planned_at})
+        _apply(actor, post, decision, version, PostState.SCHEDULED, restart_clock=False,
+               audit={"planned_at": planned_at})
         return post
 
     return _transition(actor, access, post, expected_version, Transition.SCHEDULE, apply)
@@ -279,7 +287,7 @@ def ratify(actor: Person, access: Access | None, post: Post, expected_version: i
         due = workflow.ratification_due(post.facts(), version.as_workflow())
         post.ratified_at = utcnow()
         _apply(actor, post, decision, version, PostState.PUBLISHED, step_position=post.step_position,
-               audit={"ratify_due_at": due, "late": bool(due and post.ratified_at > due)})
+               restart_clock=False, due=due, audit={"ratify_due_at": due, "late": bool(due and post.ratified_at > due)})
         return post
 
     return _transition(actor, access, post, expected_version, Transition.RATIFY, apply)

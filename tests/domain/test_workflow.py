@@ -226,3 +226,14 @@ def test_options_lists_every_transition():
 def test_every_transition_gives_a_reason_when_refused(transition):
     decision = decide(transition, post(PostState.CANCELLED), SOP, OTHER, [])
     assert not decision and decision.reasons and decision.reasons[0].message
+
+
+def test_ratification_is_by_someone_other_than_who_submitted_or_approved_it():
+    done = [Done(1, 1, StepKind.DRAFT, OTHER), Done(1, 2, StepKind.REVIEW, REVIEWER)]
+    published = post(PostState.PUBLISHED, category="krisis", round=1, published_at=NOW, done=done)
+    both = reviewer + approver
+    assert "different person" in decide(Transition.RATIFY, published, SOP, REVIEWER, both).reasons[0].message
+    assert "You submitted" in decide(Transition.RATIFY, published, SOP, OTHER, approver).reasons[0].message
+    assert decide(Transition.RATIFY, published, SOP, APPROVER, approver)
+    lenient = SopVersion(9, (DEFAULT, CRISIS), allow_repeat_approver=True)
+    assert decide(Transition.RATIFY, published, lenient, REVIEWER, both)

@@ -236,3 +236,18 @@ def test_a_subdivision_without_its_own_sop_follows_the_one_above_it(w):
     later = f.post(w.author, w.subdivision, "Pos kemudian")
     go(w.author, s.submit, later, ticked=f.checklist(later))
     assert later.sop_version_id == own.id and post.sop_version.sop.unit_id == w.division.id
+
+
+def test_scheduling_and_ratifying_do_not_restart_the_step_clock(w):
+    post = f.post(w.author, w.division, "Peringatan cuaca", code="krisis")
+    go(w.author, s.submit, post, ticked=f.checklist(post))
+    go(w.reviewer, s.approve, post, ticked=f.checklist(post))
+    started = post.step_started_at
+    go(w.author, s.schedule, post, planned_at=utcnow() + timedelta(hours=2))
+    assert post.step_started_at == started
+    go(w.author, s.publish, post, ticked=set(), urls={"x": "https://x.com/pemko/status/1"})
+    published_clock = post.step_started_at
+    go(w.approver, s.ratify, post)
+    assert post.step_started_at == published_clock
+    ratify = post.steps[-1]
+    assert ratify.action == "ratify" and ratify.due_at == post.published_at + timedelta(hours=24)
