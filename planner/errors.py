@@ -35,8 +35,9 @@ def _audit_refusal(action: str, **details) -> None:
     from planner.services import record_refusal
 
     actor = current_user._get_current_object() if current_user.is_authenticated else None
-    record_refusal(actor, action, method=request.method, path=request.path[:300],
-                   endpoint=request.endpoint, **details)
+    # Placed in the actor's home unit, so that the auditors of their government see it.
+    record_refusal(actor, action, actor.home_unit_id if actor else None, method=request.method,
+                   path=request.path[:300], endpoint=request.endpoint, **details)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -76,6 +77,10 @@ def register_errorhandlers(app: Flask) -> None:
         from planner.forms import violation_text
 
         db.session.rollback()
+        if not error.audited:  # the services audit the refusals of the changes they refuse
+            _audit_refusal("post.transition_refused", transition=error.transition,
+                           reasons=[v.message % v.params if v.params else v.message
+                                    for v in error.violations])
         title, _default = MESSAGES[403]
         return render_template("errors/error.html", code=403, title=title,
                                message=_l("The SOP does not allow this step now."),

@@ -51,6 +51,7 @@ class TransitionRefused(NotPermitted):
         super().__init__(transition)
         self.transition = transition
         self.violations = violations
+        self.audited = False  # set once the refusal is in the audit trail
 
 
 class NotVisible(Exception):

@@ -93,6 +93,7 @@ def audit_refusal(actor: Person, post: Post, error: TransitionRefused) -> None:
         record(actor, "post.transition_refused", post, post.unit_id, transition=error.transition,
                state=post.state, reasons=[v.message % v.params if v.params else v.message
                                           for v in error.violations])
+    error.audited = True
 
 
 def _apply(actor: Person, post: Post, decision: workflow.Decision, version: SopVersion | None,

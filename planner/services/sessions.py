@@ -66,11 +66,13 @@ def authenticate(email: str, password: str) -> Person | None:
             record(None, "auth.sign_in_failed", person, person.home_unit_id,
                    reason="inactive" if not person.active else "password")
         else:
-            # What was typed is kept only if it looks like an address: people sometimes
-            # type their password into the e-mail field.
-            typed = email[:254] if EMAIL_SHAPE.fullmatch(email) else None
+            # An unknown account belongs to no government, so the event is seen by every
+            # government's administrators: keep only the domain typed (which organisation
+            # is being tried), and only if it looks like an address (people sometimes type
+            # their password into the e-mail field).
+            domain = email.rpartition("@")[2][:254] if EMAIL_SHAPE.fullmatch(email) else None
             record(None, "auth.sign_in_failed", None, None, object_type="Person",
-                   reason="unknown_account", email=typed)
+                   reason="unknown_account", email_domain=domain)
     return None
 
 

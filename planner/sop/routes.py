@@ -15,6 +15,7 @@ from planner.forms import violation_text
 from planner.models import SopVersion, Unit
 from planner.permissions import current_access
 from planner.queries.sop import sop_document, sop_of, sops_for, versions_of
+from planner.services import record_refusal
 from planner.services.posts import categories_for
 from planner.services.sops import activate, activation_problems, create_draft, in_force, update_draft
 from planner.sop.editor import RouteExists, UnknownAction, restructure
@@ -92,7 +93,12 @@ def copy_version(version_id: int):
 
 
 def _not_editable(found: SopVersion):
-    """Refuse a change to a version in force or retired, offering to draft a new one."""
+    """Refuse a change to a version in force or retired, offering to draft a new one.  An
+    attempt to save or activate it is a refused attempt, and audited as one."""
+    if request.method == "POST":
+        record_refusal(current_user._get_current_object(), "sop.change_refused", found.sop.unit_id,
+                       version_id=found.id, number=found.number, status=found.status,
+                       path=request.path[:300])
     return render_template("sop/not_editable.html", version=found, unit=found.sop.unit), 409
 
 
