@@ -139,9 +139,20 @@ def unit_choices(units) -> list[SelectChoice]:
     return [choice(u.id, "\u2003" * (u.depth - base) + u.name) for u in units]
 
 
+def database_int(value) -> int:
+    """An id as chosen in a select: an integer any database key column can hold (0 means
+    "any" in filters).  Anything else is a coercion error, never a database error."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) <= 10):
+        raise ValueError(value)
+    number = int(value)
+    if not 0 <= number < 2**31:
+        raise ValueError(value)
+    return number
+
+
 class IntSelectField(SelectField):
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("coerce", database_int)
         kwargs.setdefault("validate_choice", True)
         super().__init__(label, validators, **kwargs)
 

@@ -61,7 +61,8 @@ class AuditFilterForm(BaseForm):
             choice(name, label) for name, label in OBJECT_LABELS.items()]
 
     def validate_actor(self, field):
-        if field.data and not (field.data.isdigit() and 0 < int(field.data) < MAX_ID):
+        if field.data and not (field.data.isascii() and field.data.isdigit()
+                               and len(field.data) <= 10 and 0 < int(field.data) < MAX_ID):
             raise ValidationError(_l("That person filter is not valid and was ignored."))
 
     def validate_until(self, field):

@@ -56,6 +56,10 @@ class PlannedTimeMixin:
     planned_date = DateField(_l("Planned date"), validators=[Optional()])
     planned_time = TimeField(_l("Planned time"), validators=[Optional()])
 
+    def validate_planned_date(self, field):
+        if field.data is not None and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(gettext("Give a date between the years 2000 and 2100."))
+
     def validate_planned_time(self, field):
         if field.data is not None and self.planned_date.data is None:
             raise ValidationError(gettext("Give the date as well as the time."))

@@ -8,11 +8,21 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-ROUTE_KEY = re.compile(r"^routes-(\d+)-(.+)$")
-STEP_KEY = re.compile(r"^steps-(\d+)-(.+)$")
-STANDARD_KEY = re.compile(r"^standards-(\d+)-(.+)$")
+ROUTE_KEY = re.compile(r"^routes-(\d{1,4})-(.+)$")
+STEP_KEY = re.compile(r"^steps-(\d{1,4})-(.+)$")
+STANDARD_KEY = re.compile(r"^standards-(\d{1,4})-(.+)$")
 ACTION = re.compile(r"^(add-step|remove-step|step-up|step-down|remove-route|add-route|add-standard|"
                     r"remove-standard)(?::(\d{1,4}))?(?::(\d{1,4}))?$")
+
+HUGE_INDEX = re.compile(r"-\d{5,}(?:-|$)")
+
+
+def without_huge_indices(formdata: MultiDict) -> MultiDict:
+    """Drop fields whose row index no editor makes (WTForms would fail to read a number of
+    thousands of digits); a draft has far fewer than 10,000 rows."""
+    return MultiDict([(key, value) for key, value in formdata.items(multi=True)
+                      if not HUGE_INDEX.search(key)])
+
 
 NEW_STEP = [("kind", "review"), ("activity", ""), ("role", "reviewer"), ("hours", "24")]
 NEW_STANDARD = [("text", ""), ("kind", "review")]

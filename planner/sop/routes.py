@@ -18,7 +18,7 @@ from planner.queries.sop import sop_document, sop_of, sops_for, versions_of
 from planner.services import record_refusal
 from planner.services.posts import categories_for
 from planner.services.sops import activate, activation_problems, create_draft, in_force, update_draft
-from planner.sop.editor import RouteExists, UnknownAction, restructure
+from planner.sop.editor import RouteExists, UnknownAction, restructure, without_huge_indices
 from planner.sop.forms import ActivateForm, SopDraftForm, draft_form_data
 
 bp = Blueprint("sop", __name__)
@@ -110,7 +110,7 @@ def _draft_form(version: SopVersion, formdata=None, *, reload: bool = False) -> 
     elif formdata is not None:
         form = SopDraftForm(formdata=formdata)
     else:
-        form = SopDraftForm()
+        form = SopDraftForm(formdata=without_huge_indices(request.form))
     form.prepare(categories_for(version.sop.unit), [r.category_code for r in version.routes])
     return form
 
