@@ -19,7 +19,7 @@ from planner.domain.content import PostState
 from planner.domain.organisation import Role
 from planner.domain.workflow import Transition
 from planner.extensions import db
-from planner.models import Category, Person, Post, SopRoute, SopStep, Unit
+from planner.models import Category, Person, Post, PostStep, SopRoute, SopStep, Unit
 from planner.permissions import Access
 from planner.queries.posts import WorkflowCache, version_loading
 
@@ -67,8 +67,12 @@ def _candidates(access: Access, person: Person):
                      waiting_on_my_role) if roles else false()
     to_ratify = and_(Post.state == PostState.PUBLISHED, Post.ratified_at.is_(None),
                      Post.author_id != person.id, fast_track) if Role.APPROVER in roles else false()
-    # A published post waits on its author only while a step after publication is open.
-    mine = and_(Post.author_id == person.id, Post.state.in_(OWN_STATES),
+    # "Mine": I wrote it, or I submitted it (an account manager submits what a division's
+    # contributor drafted, and then publishes it).  A published post waits only while a
+    # step after publication is open.
+    submitted_by_me = exists(select(PostStep.id).where(
+        PostStep.post_id == Post.id, PostStep.action == "submit", PostStep.actor_id == person.id))
+    mine = and_(or_(Post.author_id == person.id, submitted_by_me), Post.state.in_(OWN_STATES),
                 (Post.state != PostState.PUBLISHED) | Post.step_position.is_not(None))
     return (select(Post).join(Unit, Post.unit_id == Unit.id)
             .join(Category, Post.category_id == Category.id)
@@ -97,18 +101,20 @@ def _what_waits(post: Post, wf: workflow.SopVersion | None, person: Person,
         decision = workflow.decide(transition, facts, wf, person.id, roles)
         return decision if decision else None
 
-    if post.state == PostState.IN_REVIEW and post.author_id != person.id:
+    if post.state == PostState.IN_REVIEW:
         decision = may(Transition.APPROVE)
         if decision:
             return _item(post, REVIEW, step, due, now, acting_for_id=decision.acting.for_person,
                          acting_kind=decision.acting.kind)
         return None
-    if post.author_id != person.id:
-        decision = may(Transition.RATIFY)
-        if decision:
-            ratify_due = workflow.ratification_due(facts, wf)
-            return _item(post, RATIFY, None, ratify_due, now, acting_for_id=decision.acting.for_person,
-                         acting_kind=decision.acting.kind)
+    decision = may(Transition.RATIFY)
+    if decision:
+        ratify_due = workflow.ratification_due(facts, wf)
+        return _item(post, RATIFY, None, ratify_due, now, acting_for_id=decision.acting.for_person,
+                     acting_kind=decision.acting.kind)
+    mine = post.author_id == person.id or any(
+        s.action == "submit" and s.actor_id == person.id for s in post.steps)
+    if not mine:
         return None
     if post.state == PostState.RETURNED and may(Transition.EDIT):
         return _item(post, RETURNED, step, None, now, reason=post.returned_reason)

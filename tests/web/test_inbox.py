@@ -241,3 +241,35 @@ def test_the_home_page_shows_what_waits(client, demo):
     client.logout()
     client.login("auditor@demo.pranata.test")
     assert 'data-testid="waiting"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_contributors_post_waits_for_the_account_manager_who_submitted_it(demo):
+    from sqlalchemy import select as _select
+
+    from planner.models import Unit
+    from planner.models.base import utcnow
+
+    with demo.app_context():
+        person = {r: db.session.scalar(_select(Person).where(Person.email == f"{r}@demo.pranata.test"))
+                  for r in ("contributor", "author", "reviewer", "approver")}
+        access = {r: Access.load(p) for r, p in person.items()}
+        unit = db.session.scalar(_select(Unit).where(Unit.name == "Bagian Protokol dan Komunikasi Pimpinan"))
+        category = next(c for c in post_service.categories_for(unit) if c.code == "informasi-publik")
+        post = post_service.create_post(person["contributor"], access["contributor"], unit,
+                                        title="Usulan bidang: jadwal kirab budaya", body="", category=category)
+
+        def titles(role):
+            return {i.title for i in inbox_query.inbox_for(access[role], person[role], utcnow())}
+
+        post_service.submit(person["author"], access["author"], post, post.version,
+                            ticked=factories.checklist(post))
+        post_service.return_to_author(person["reviewer"], access["reviewer"], post, post.version,
+                                      reason="Lengkapi rute kirab.")
+        assert post.title in titles("contributor") and post.title in titles("author")
+        post_service.submit(person["author"], access["author"], post, post.version,
+                            ticked=factories.checklist(post))
+        for role in ("reviewer", "approver"):
+            post_service.approve(person[role], access[role], post, post.version,
+                                 ticked=factories.checklist(post))
+        assert post.state == PostState.APPROVED
+        assert post.title in titles("author") and post.title not in titles("contributor")
