@@ -51,6 +51,10 @@ class Config:
     LOGIN_LIMIT_FAILED_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_FAILED_PER_ADDRESS", "60 per 15 minutes")
     # Wrong current passwords on the password-change form, per signed-in person.
     PASSWORD_CHANGE_LIMIT = os.environ.get("PASSWORD_CHANGE_LIMIT", "5 per 15 minutes")
+    # Per person: generous for real work, a brake on scripts that would fill the audit trail
+    # with refusals or the database with exports.
+    EXPORT_LIMIT = os.environ.get("EXPORT_LIMIT", "20 per minute;200 per day")
+    WORKFLOW_ACTION_LIMIT = os.environ.get("WORKFLOW_ACTION_LIMIT", "60 per minute;1000 per hour")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")

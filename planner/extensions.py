@@ -19,3 +19,13 @@ csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def person_key() -> str:
+    """Rate-limit key for signed-in work: the person, never the office's shared address.
+    (Limits run before `login_required`, so the visitor may still be anonymous.)"""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return f"person:{current_user.id}"
+    return f"address:{get_remote_address()}"

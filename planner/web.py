@@ -93,10 +93,13 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 def assign_request_id():
     """Every request gets an id, stamped on the audit events it writes and returned in
-    `X-Request-ID`; a well-formed id from the proxy in front is kept, so logs join up."""
+    `X-Request-ID`.  Behind a trusted proxy (TRUSTED_PROXIES) a well-formed id it sends is
+    kept, so that its logs and ours join up; otherwise a client could choose the id."""
+    from flask import current_app
+
     from planner.services import request_id
 
-    given = request.headers.get("X-Request-ID", "")
+    given = request.headers.get("X-Request-ID", "") if current_app.config.get("TRUSTED_PROXIES") else ""
     g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     g.request_id_token = request_id.set(g.request_id)
 

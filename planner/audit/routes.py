@@ -6,14 +6,14 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from planner.audit.forms import AuditFilterForm, object_label
 from planner.domain.access import Action
 from planner.domain.audit_chain import timestamp
 from planner.domain.errors import NotPermitted, NotVisible
-from planner.extensions import db
+from planner.extensions import db, limiter, person_key
 from planner.models import Person
 from planner.models.base import utcnow
 from planner.permissions import current_access
@@ -91,6 +91,7 @@ def _csv_row(event, fallback_unit) -> list:
 
 
 @bp.route("/audit/export.csv")
+@limiter.limit(lambda: current_app.config["EXPORT_LIMIT"], key_func=person_key)
 def export():
     """The filtered events, oldest first, as CSV for Excel (UTF-8 with a byte-order mark):
     streamed, so an export of a whole year never sits in memory."""

@@ -8,14 +8,14 @@ the SOP forbids raises `TransitionRefused` to the app's 403 page (the service au
 """
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.domain.access import Action
 from planner.domain.errors import RuleViolated, StaleEdit
 from planner.domain.workflow import Transition
-from planner.extensions import db
+from planner.extensions import db, limiter, person_key
 from planner.forms import choice
 from planner.models import Post
 from planner.permissions import current_access
@@ -67,6 +67,7 @@ def _perform(name: str, access, post: Post, form) -> None:
 
 @bp.route("/posts/<int:post_id>/<any(submit, approve, return, withdraw, cancel, schedule, publish, "
           "ratify, complete):name>", methods=["POST"])
+@limiter.limit(lambda: current_app.config["WORKFLOW_ACTION_LIMIT"], key_func=person_key)
 def act(post_id: int, name: str):
     access = current_access()
     post = access.fetch(Post, post_id, Action.VIEW_POSTS)
@@ -92,6 +93,7 @@ def act(post_id: int, name: str):
 
 
 @bp.route("/posts/<int:post_id>/comments", methods=["POST"])
+@limiter.limit(lambda: current_app.config["WORKFLOW_ACTION_LIMIT"], key_func=person_key)
 def comment(post_id: int):
     access = current_access()
     post = access.fetch(Post, post_id, Action.VIEW_POSTS)

@@ -33,7 +33,13 @@ def test_failed_sign_in_of_an_unknown_account_is_audited_without_what_looks_like
     assert event.details["email_domain"] is None and "MyS3cret" not in str(event.details)
 
 
-def test_a_request_id_from_the_proxy_is_kept_and_a_bad_one_replaced(client, demo):
+def test_a_request_id_from_a_client_is_not_trusted(client, demo):
+    chosen = client.get("/login", headers={"X-Request-ID": "req-0123456789abcdef"})
+    assert chosen.headers["X-Request-ID"] != "req-0123456789abcdef"
+
+
+def test_a_request_id_from_the_trusted_proxy_is_kept_and_a_bad_one_replaced(client, demo):
+    demo.config["TRUSTED_PROXIES"] = True
     kept = client.get("/login", headers={"X-Request-ID": "req-0123456789abcdef"})
     assert kept.headers["X-Request-ID"] == "req-0123456789abcdef"
     replaced = client.get("/login", headers={"X-Request-ID": "bad id with spaces"})
@@ -65,3 +71,12 @@ def test_opening_the_edit_form_of_a_post_in_review_is_an_audited_refusal(client,
     assert client.get(f"/posts/{post_id}/edit").status_code == 403
     event = last_event(demo, "post.transition_refused")
     assert event.details["transition"] == "edit" and event.details["path"] == f"/posts/{post_id}/edit"
+
+
+def test_exports_are_rate_limited_per_person(client, demo):
+    demo.config["EXPORT_LIMIT"] = "2 per minute"
+    client.login("auditor@demo.pranata.test")
+    assert [client.get("/audit/export.csv").status_code for _ in range(3)] == [200, 200, 429]
+    other = client.__class__(demo)
+    other.login("sysadmin@demo.pranata.test")  # the same address, another person: not limited
+    assert other.get("/audit/export.csv").status_code == 200
