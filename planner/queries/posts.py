@@ -14,7 +14,7 @@ from planner.domain.access import Action
 from planner.domain.content import PostState, SopStatus, StepKind
 from planner.domain.workflow import Transition
 from planner.extensions import db
-from planner.models import (Category, Person, Post, PostComment, PostStep, Sop, SopRoute, SopVersion,
+from planner.models import (AuditEvent, Category, Person, Post, PostComment, PostStep, Sop, SopRoute, SopVersion,
                             Unit)
 from planner.permissions import Access
 from planner.services.sops import lineage
@@ -146,6 +146,14 @@ class HistoryEntry:
 
 
 @dataclass
+class Edit:
+    """The post's drafting and each later change of its text, from the audit trail."""
+
+    event: AuditEvent
+    changed: list[str]  # the names of the fields that changed
+
+
+@dataclass
 class PostPage:
     post: Post
     version: SopVersion | None  # the pinned version, or the one in force before submission
@@ -162,6 +170,7 @@ class PostPage:
     options: dict[Transition, workflow.Decision]
     checklists: dict[Transition, tuple[str, ...]]
     acting_for: dict[int, str] = field(default_factory=dict)  # person id -> name
+    edits: list[Edit] = field(default_factory=list)
 
     def allowed(self, transition: str) -> workflow.Decision | None:
         decision = self.options.get(Transition(transition))
@@ -258,7 +267,15 @@ def post_page(access: Access, post: Post, now: datetime) -> PostPage:
                   if d and d.acting is not None and d.acting.for_person}
     acting_for = dict(db.session.execute(
         select(Person.id, Person.name).where(Person.id.in_(acting_ids))).all()) if acting_ids else {}
+    events = db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+        .where(AuditEvent.object_type == "Post", AuditEvent.object_id == post.id,
+               AuditEvent.action.in_(("post.created", "post.edited")))
+        .order_by(AuditEvent.seq))
+    edits = [Edit(e, sorted(k for k in (e.after or {}) if (e.before or {}).get(k) != e.after[k])
+                  if e.before else []) for e in events]
     return PostPage(
+        edits=edits,
         post=post, version=version, pinned=post.sop_version_id is not None, route=route,
         facts=facts, current=current, deadline=due, overdue=bool(due and due < now),
         ratify_due=ratify_due, ratify_overdue=bool(ratify_due and ratify_due < now),

@@ -130,6 +130,7 @@ def _apply(actor: Person, post: Post, decision: workflow.Decision, version: SopV
     details = {"step": step.position if step else None,
                "step_activity": step.activity if step else None,
                "sop_version_id": version.id if version else None,
+               "sop_version": version.number if version else None,
                "acting_role": acting.role.value if acting else None,
                "acting_kind": acting.kind if acting else None, "due_at": due, **(audit or {})}
     if reason:

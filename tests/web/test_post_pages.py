@@ -588,3 +588,24 @@ def test_the_list_and_a_posts_page_need_the_same_number_of_statements_whatever_t
             world_post(w2, f"Tambahan {n}", until=("draft", "review", "approved", "published")[n % 4])
     large = measure()
     assert large == small, (small, large)
+
+
+def test_the_post_page_lists_the_drafting_and_each_change_of_the_text(client, demo):
+    from sqlalchemy import select as _select
+
+    from planner.models import Post as _Post
+
+    with demo.app_context():
+        post_id = db.session.scalar(_select(_Post.id).where(_Post.state == PostState.RETURNED))
+    client.login("author@demo.pranata.test")
+    client.post("/language", {"lang": "en"})
+    page = client.get(f"/posts/{post_id}/edit").get_data(as_text=True)
+    form = {"version": re.search(r'name="version"[^>]*value="(\d+)"', page).group(1),
+            "title": "Sosialisasi Perwako retribusi parkir (revisi)",
+            "body": re.search(r'<textarea[^>]*name="body"[^>]*>\s*([^<]*)</textarea>', page).group(1).strip(),
+            "category_id": re.search(r'<option selected value="(\d+)"|<option value="(\d+)" selected', page).group(1)
+            or re.search(r'<option value="(\d+)" selected', page).group(1)}
+    assert client.post(f"/posts/{post_id}/edit", form).status_code == 302
+    detail = client.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert 'data-testid="post-edits"' in detail and "drafted the post" in detail
+    assert "changed Title" in detail
