@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from planner.domain import workflow
 from planner.domain.access import Action
@@ -80,11 +79,8 @@ def stale_notice(error: StaleEdit, unit: Unit) -> str:
 
 
 def sop_version_url(version_id: int) -> str:
-    """The SOP version's page (built by the SOP pages; a plain path until they exist)."""
-    try:
-        return url_for("sop.version", version_id=version_id)
-    except BuildError:
-        return f"/sop/versions/{version_id}"
+    """The SOP version's page."""
+    return url_for("sop.version", version_id=version_id)
 
 
 # -- the list and a new post ---------------------------------------------------------------

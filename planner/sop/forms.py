@@ -92,10 +92,6 @@ class SopDraftForm(VersionedForm):
             used.add(entry.form.category.data or "")
         self.new_route.choices = [option for option in options if option.value not in used]
 
-    @property
-    def route_codes(self) -> list[str]:
-        return [entry.form.category.data or "" for entry in self.routes]
-
     def identity(self) -> dict:
         return {name: getattr(self, name).data for name in IDENTITY_FIELDS}
 
