@@ -106,7 +106,9 @@ def post_list(access: Access, filters: PostFilters, page: int, now: datetime,
     query = (select(Post).join(Unit, Post.unit_id == Unit.id)
              .where(access.unit_condition(Action.VIEW_POSTS)))
     if filters.unit_id:
-        query = query.where(Post.unit_id == filters.unit_id)
+        # The unit and the units below it (a division's list includes its subdivisions').
+        chosen = select(Unit.path).where(Unit.id == filters.unit_id).scalar_subquery()
+        query = query.where(Unit.path.startswith(chosen))
     if filters.state:
         query = query.where(Post.state == PostState(filters.state))
     if filters.category_id:

@@ -181,6 +181,13 @@ def test_the_list_filters_by_state_unit_category_and_author(client, demo):
     page = client.get(f"/posts?unit={prokompim}&author={person_id(app, email('reviewer'))}").get_data(
         as_text=True)
     assert not any(title in page for title in TITLES.values())
+    with app.app_context():
+        city = db.session.scalar(select(Unit.id).where(Unit.name == "Pemerintah Kota Tanjungpinang"))
+        dinkes = db.session.scalar(select(Unit.id).where(Unit.name == "Dinas Kesehatan"))
+    page = client.get(f"/posts?unit={city}").get_data(as_text=True)  # the units below count too
+    assert all(title in page for title in TITLES.values())
+    page = client.get(f"/posts?unit={dinkes}").get_data(as_text=True)
+    assert not any(title in page for title in TITLES.values())
     # Unreadable filters are ignored, not a server error.
     assert client.get("/posts?state=nonsense&unit=x&page=-4").status_code == 200
     client.logout()
