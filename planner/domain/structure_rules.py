@@ -57,10 +57,18 @@ def unit_path(parent_path: str | None, unit_id: int) -> str:
 
 
 def check_move(unit_path_now: str, new_parent_path: str | None) -> list[Violation]:
-    """A unit may not be moved under itself or under one of its descendants."""
+    """A unit may not be moved under itself or under one of its descendants, nor into
+    another government (its posts, SOP and categories belong to its own)."""
     if new_parent_path is not None and new_parent_path.startswith(unit_path_now):
         return [Violation("parent_id", N_("A unit cannot be moved under itself or one of its own sub-units."))]
+    if new_parent_path is not None and _root(new_parent_path) != _root(unit_path_now):
+        return [Violation("parent_id", N_("A unit cannot be moved to another government: its posts, SOP "
+                                          "and categories belong to its own."))]
     return []
+
+
+def _root(path: str) -> str:
+    return path.strip("/").split("/")[0]
 
 
 def rebase_path(path: str, old_prefix: str, new_prefix: str) -> str:

@@ -56,6 +56,7 @@ def test_unit_cannot_move_under_itself_or_a_descendant():
     assert check_move("/1/5/", "/1/6/") == []
     # A sibling whose id merely starts with the same digits is not a descendant.
     assert check_move("/1/5/", "/1/55/") == []
+    assert fields(check_move("/1/5/", "/2/7/")) == ["parent_id"]  # into another government
 
 
 def test_paths():
