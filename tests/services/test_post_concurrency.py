@@ -44,22 +44,40 @@ def _outcome(pg_app, post_id):
         return post.state, post.step_position, steps, events
 
 
+def _contest(pg_app, post_id, version, contenders):
+    """Each contender, a (person id, action) pair, acts on the post at the same moment with
+    the version its form was opened on; returns what each returned or raised."""
+    def work(i, barrier):
+        person_id, action = contenders[i]
+        person = db.session.get(Person, person_id)
+        access = Access.load(person)
+        post = db.session.get(Post, post_id)
+        ticked = f.checklist(post)
+        barrier.wait()
+        return action(person, access, post, version, ticked)
+
+    return race(pg_app, work, count=len(contenders))
+
+
+def approve(person, access, post, version, ticked):
+    return s.approve(person, access, post, version, ticked=ticked)
+
+
+def return_it(person, access, post, version, ticked):
+    return s.return_to_author(person, access, post, version, reason="Perlu revisi")
+
+
+def withdraw(person, access, post, version, ticked):
+    return s.withdraw(person, access, post, version)
+
+
 def test_approve_and_return_at_the_same_moment_one_wins_the_other_is_told(pg_app):
     ids = _setup(pg_app)
     for _ in range(ROUNDS):
         post_id, version = _submitted(pg_app, ids)
 
-        def work(i, barrier):
-            person = db.session.get(Person, ids["reviewers"][i])
-            access = Access.load(person)
-            post = db.session.get(Post, post_id)
-            ticked = f.checklist(post)
-            barrier.wait()
-            if i == 0:
-                return s.approve(person, access, post, version, ticked=ticked)
-            return s.return_to_author(person, access, post, version, reason="Perlu revisi")
-
-        outcomes = race(pg_app, work)
+        outcomes = _contest(pg_app, post_id, version, [(ids["reviewers"][0], approve),
+                                                        (ids["reviewers"][1], return_it)])
         won = [o for o in outcomes if isinstance(o, Post)]
         stale = [o for o in outcomes if isinstance(o, StaleEdit)]
         assert len(won) == 1 and len(stale) == 1, outcomes
@@ -81,15 +99,7 @@ def test_two_reviewers_approving_the_same_step_only_one_step_is_recorded(pg_app)
     for _ in range(ROUNDS):
         post_id, version = _submitted(pg_app, ids)
 
-        def work(i, barrier):
-            person = db.session.get(Person, ids["reviewers"][i])
-            access = Access.load(person)
-            post = db.session.get(Post, post_id)
-            ticked = f.checklist(post)
-            barrier.wait()
-            return s.approve(person, access, post, version, ticked=ticked)
-
-        outcomes = race(pg_app, work)
+        outcomes = _contest(pg_app, post_id, version, [(reviewer, approve) for reviewer in ids["reviewers"]])
         assert sum(isinstance(o, Post) for o in outcomes) == 1, outcomes
         assert sum(isinstance(o, StaleEdit) for o in outcomes) == 1, outcomes
         assert _outcome(pg_app, post_id) == (PostState.IN_REVIEW, 3, 2, 3)
@@ -100,17 +110,8 @@ def test_author_withdrawing_while_the_reviewer_approves(pg_app):
     for _ in range(ROUNDS):
         post_id, version = _submitted(pg_app, ids)
 
-        def work(i, barrier):
-            person = db.session.get(Person, ids["author"] if i == 0 else ids["reviewers"][0])
-            access = Access.load(person)
-            post = db.session.get(Post, post_id)
-            ticked = f.checklist(post)
-            barrier.wait()
-            if i == 0:
-                return s.withdraw(person, access, post, version)
-            return s.approve(person, access, post, version, ticked=ticked)
-
-        outcomes = race(pg_app, work)
+        outcomes = _contest(pg_app, post_id, version, [(ids["author"], withdraw),
+                                                        (ids["reviewers"][0], approve)])
         assert sum(isinstance(o, Post) for o in outcomes) == 1, outcomes
         assert sum(isinstance(o, StaleEdit) for o in outcomes) == 1, outcomes
         state, _position, steps, events = _outcome(pg_app, post_id)
@@ -122,14 +123,7 @@ def test_the_audit_chain_is_whole_after_the_races(pg_app):
     for _ in range(5):
         post_id, version = _submitted(pg_app, ids)
 
-        def work(i, barrier):
-            person = db.session.get(Person, ids["reviewers"][i])
-            post = db.session.get(Post, post_id)
-            ticked = f.checklist(post)
-            barrier.wait()
-            return s.approve(person, Access.load(person), post, version, ticked=ticked)
-
-        race(pg_app, work)
+        _contest(pg_app, post_id, version, [(reviewer, approve) for reviewer in ids["reviewers"]])
     with pg_app.app_context():
         rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
         verdict = verify({"id": e.id, "prev_hash": e.prev_hash, "hash": e.hash, **e.chain_fields()}
