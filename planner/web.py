@@ -130,8 +130,14 @@ def register_blueprints(app: Flask) -> None:
     from planner.sop.routes import bp as sop_bp
     from planner.posts.routes import bp as posts_bp
     from planner.audit.routes import bp as audit_bp
+    from planner.channels.routes import bp as channels_bp
+    from planner.mix.routes import bp as mix_bp
+    from planner.calendar.routes import bp as calendar_bp
+    from planner.agenda.routes import bp as agenda_bp
+    from planner.distribution.routes import bp as distribution_bp
 
-    for bp in (auth_bp, main_bp, org_bp, people_bp, sop_bp, posts_bp, audit_bp):
+    for bp in (auth_bp, main_bp, org_bp, people_bp, sop_bp, posts_bp, audit_bp, channels_bp,
+               mix_bp, calendar_bp, agenda_bp, distribution_bp):
         app.register_blueprint(bp)
 
 

@@ -25,6 +25,11 @@ class Action(StrEnum):
     CREATE_POSTS = "post.create"
     COMMENT_POSTS = "post.comment"
     VIEW_AUDIT = "audit.view"
+    MANAGE_CHANNELS = "channel.manage"
+    MANAGE_TARGETS = "target.manage"
+    MANAGE_CATEGORIES = "category.manage"
+    MANAGE_AGENDA = "agenda.manage"
+    RECORD_DISTRIBUTION = "distribution.record"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -42,6 +47,15 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CREATE_POSTS: frozenset({Role.AUTHOR, Role.CONTRIBUTOR}),
     Action.COMMENT_POSTS: frozenset({Role.AUTHOR, Role.CONTRIBUTOR, Role.REVIEWER, Role.APPROVER}),
     Action.VIEW_AUDIT: frozenset({Role.AUDITOR, Role.SYSADMIN}),
+    # Channels, their follower counts, upload slots, distribution networks, planner settings.
+    Action.MANAGE_CHANNELS: frozenset({Role.AUTHOR, Role.APPROVER, Role.SYSADMIN}),
+    # Target mixes, schedule tolerance and distribution targets are the head's call.
+    Action.MANAGE_TARGETS: frozenset({Role.APPROVER, Role.SYSADMIN}),
+    Action.MANAGE_CATEGORIES: frozenset({Role.SYSADMIN}),
+    # The leader's agenda and who covers each event.
+    Action.MANAGE_AGENDA: frozenset({Role.AUTHOR, Role.CONTRIBUTOR, Role.APPROVER, Role.SYSADMIN}),
+    # The distribution log and the record of other units reusing a post.
+    Action.RECORD_DISTRIBUTION: frozenset({Role.AUTHOR, Role.CONTRIBUTOR}),
 }
 
 

@@ -114,3 +114,99 @@ DEFAULT_CATEGORIES = (
     ("kolaboratif", "Kolaboratif", ParticipationLevel.COLLABORATION, False),
     ("krisis", "Krisis / darurat", ParticipationLevel.INFORMATION, True),
 )
+
+
+class CommunicationFunction(StrEnum):
+    """What a post does for the relation with the public (the studies' four functions)."""
+
+    INFORM = "inform"
+    SEEK_FEEDBACK = "seek_feedback"
+    DIALOGUE = "dialogue"
+    SELF_PRESENTATION = "self_presentation"
+
+
+FUNCTION_LABELS = {
+    CommunicationFunction.INFORM: N_("Inform"),
+    CommunicationFunction.SEEK_FEEDBACK: N_("Seek feedback"),
+    CommunicationFunction.DIALOGUE: N_("Dialogue"),
+    CommunicationFunction.SELF_PRESENTATION: N_("Self-presentation"),
+}
+
+
+class CoverageRole(StrEnum):
+    """What a person does when covering an event of the leader's agenda."""
+
+    PHOTOGRAPHER = "photographer"
+    VIDEOGRAPHER = "videographer"
+    WRITER = "writer"
+
+
+COVERAGE_ROLE_LABELS = {
+    CoverageRole.PHOTOGRAPHER: N_("Photographer"),
+    CoverageRole.VIDEOGRAPHER: N_("Videographer"),
+    CoverageRole.WRITER: N_("Writer"),
+}
+
+
+class EventStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+
+
+EVENT_STATUS_LABELS = {
+    EventStatus.CONFIRMED: N_("Confirmed"),
+    EventStatus.TENTATIVE: N_("Tentative"),
+    EventStatus.CANCELLED: N_("Cancelled"),
+}
+
+
+class GroupLevel(StrEnum):
+    """Levels of a distribution network: the WhatsApp cascade of the studies."""
+
+    CITY = "city"
+    DISTRICT = "district"          # kecamatan
+    SUBDISTRICT = "subdistrict"    # kelurahan
+    NEIGHBOURHOOD = "neighbourhood"  # RT/RW
+    COMMUNITY = "community"        # any other group (a forum, an association)
+
+
+GROUP_LEVEL_LABELS = {
+    GroupLevel.CITY: N_("City / regency"),
+    GroupLevel.DISTRICT: N_("District (kecamatan)"),
+    GroupLevel.SUBDISTRICT: N_("Sub-district (kelurahan)"),
+    GroupLevel.NEIGHBOURHOOD: N_("Neighbourhood (RT/RW)"),
+    GroupLevel.COMMUNITY: N_("Community group"),
+}
+
+
+class AmplificationKind(StrEnum):
+    """How another unit reused a post ("institutional amplification")."""
+
+    RESHARE = "reshare"
+    QUOTE = "quote"
+    ADAPTED = "adapted"
+    PROGRAMME = "programme"
+    OTHER = "other"
+
+
+AMPLIFICATION_KIND_LABELS = {
+    AmplificationKind.RESHARE: N_("Reshared as is"),
+    AmplificationKind.QUOTE: N_("Quoted with its own text"),
+    AmplificationKind.ADAPTED: N_("Adapted into its own content"),
+    AmplificationKind.PROGRAMME: N_("Used to back one of its programmes"),
+    AmplificationKind.OTHER: N_("Other reuse"),
+}
+
+
+class MixBound(StrEnum):
+    """A line of a target mix: a group of categories at most / at least a share of posts."""
+
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+
+
+MIX_BOUND_LABELS = {
+    MixBound.AT_MOST: N_("at most"),
+    MixBound.AT_LEAST: N_("at least"),
+}

@@ -1,0 +1,1 @@
+"""The agenda feature: the leader's agenda events and who covers each of them."""

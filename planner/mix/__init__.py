@@ -1,0 +1,1 @@
+"""The mix feature: the government's category list, target mixes per unit and period, and the mix page."""
