@@ -20,6 +20,7 @@ from planner.forms import choice
 from planner.models import Post
 from planner.permissions import current_access
 from planner.posts.forms import ACTION_FORMS, CommentForm
+from planner.posts.variant_forms import publish_form_for
 from planner.posts.routes import CONFLICT, INVALID, bp, render_detail, stale_notice
 from planner.queries.posts import checklists_for
 from planner.services import posts as service
@@ -55,6 +56,9 @@ def _perform(name: str, access, post: Post, form) -> None:
         service.cancel(actor, access, post, version, reason=form.reason.data or "")
     elif name == "schedule":
         service.schedule(actor, access, post, version, planned_at=form.planned_at_in(post.unit))
+    elif name == "publish" and hasattr(form, "publications"):
+        service.publish(actor, access, post, version, urls={}, ticked=ticked,
+                        variant_urls=form.publications(post.unit))
     elif name == "publish":
         service.publish(actor, access, post, version, urls=form.urls(), ticked=ticked)
     elif name == "ratify":
@@ -71,7 +75,8 @@ def _perform(name: str, access, post: Post, form) -> None:
 def act(post_id: int, name: str):
     access = current_access()
     post = access.fetch(Post, post_id, Action.VIEW_POSTS)
-    form = ACTION_FORMS[name](prefix=name)
+    form = (publish_form_for(post.variants, prefix=name) if name == "publish" and post.variants
+            else ACTION_FORMS[name](prefix=name))
     if hasattr(form, "checklist"):
         # Only the items of the step the post is at now count as ticked.
         items = checklists_for(post).get(Transition(name), ())

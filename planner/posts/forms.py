@@ -11,7 +11,8 @@ from wtforms import (DateField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.domain.content import PLATFORM_LABELS, POST_STATE_LABELS, Platform
+from planner.domain.content import (FUNCTION_LABELS, PLATFORM_LABELS, POST_STATE_LABELS,
+                                    CommunicationFunction, Platform)
 from planner.domain.errors import RuleViolated, Violation
 from planner.forms import BaseForm, IntSelectField, VersionedForm, _l, choice, unit_choices
 
@@ -87,17 +88,24 @@ class PostFilterForm(BaseForm):
     state = SelectField(_l("State"), validators=[Optional()])
     category = IntSelectField(_l("Category"), validators=[Optional()], validate_choice=False)
     author = IntSelectField(_l("Author"), validators=[Optional()], validate_choice=False)
+    channel = IntSelectField(_l("Channel"), validators=[Optional()], validate_choice=False)
+    campaign = SelectField(_l("Campaign"), validators=[Optional(), Length(max=120)],
+                           validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = [choice("", gettext("Any state"))] + [
             choice(state.value, gettext(label)) for state, label in POST_STATE_LABELS.items()]
 
-    def set_choices(self, units, categories, authors) -> None:
+    def set_choices(self, units, categories, authors, channels=(), campaigns=()) -> None:
         anything = choice(0, gettext("Any"))
         self.unit.choices = [anything] + unit_choices(units)
         self.category.choices = [anything] + [choice(c.id, c.name) for c in categories]
         self.author.choices = [anything] + [choice(p.id, p.name) for p in authors]
+        self.channel.choices = [anything] + [
+            choice(c.id, f"{c.name} ({gettext(PLATFORM_LABELS[c.platform])}, {c.unit.display_name})")
+            for c in channels]
+        self.campaign.choices = [choice("", gettext("Any"))] + [choice(c, c) for c in campaigns]
 
     def chosen(self, name: str):
         """The value picked for a filter, or None when it is "any" or unreadable."""
@@ -109,8 +117,24 @@ class PostFilterForm(BaseForm):
 
 class PostFields:
     title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=20000)])
+    body = TextAreaField(_l("Brief"), validators=[Optional(), Length(max=20000)])
     category_id = IntSelectField(_l("Category"))
+    function = SelectField(_l("Communication function"),
+                           choices=[choice(f.value, _l(label)) for f, label in FUNCTION_LABELS.items()],
+                           default=CommunicationFunction.INFORM.value)
+    campaign = StringField(_l("Campaign"), validators=[Optional(), Length(max=120)])
+    # Shape and limits are the planning rules'; they answer beside this field.
+    hashtags = StringField(_l("Hashtags"), validators=[Optional(), Length(max=2000)])
+    website_url = StringField(_l("Article on the official website"),
+                              validators=[Optional(), Length(max=500)])
+    assignee_id = IntSelectField(_l("Assignee"), validators=[Optional()], validate_choice=False)
+
+    def set_assignees(self, people) -> None:
+        self.assignee_id.choices = [choice(0, gettext("Nobody yet"))] + [
+            choice(p.id, p.name) for p in people]
+
+    def chosen_function(self) -> CommunicationFunction:
+        return CommunicationFunction(self.function.data)
 
 
 class NewPostForm(PlannedTimeMixin, PostFields, BaseForm):

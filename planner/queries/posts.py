@@ -14,12 +14,27 @@ from planner.domain.access import Action
 from planner.domain.content import PostState, SopStatus, StepKind
 from planner.domain.workflow import Transition
 from planner.extensions import db
-from planner.models import (AuditEvent, Category, Person, Post, PostComment, PostStep, Sop, SopRoute, SopVersion,
-                            Unit)
+from planner.domain.organisation import Role
+from planner.models import (AuditEvent, Category, Channel, Person, Post, PostComment, PostPublication,
+                            PostStep, PostVariant, RoleAssignment, Sop, SopRoute, SopVersion, Unit)
 from planner.permissions import Access
 from planner.services.sops import lineage
 
 PAGE_SIZE = 25
+ASSIGNABLE_ROLES = (Role.AUTHOR, Role.CONTRIBUTOR)
+
+
+def assignable_people(unit: Unit) -> list[Person]:
+    """Who may be assigned a post of `unit`: active people holding the author or
+    contributor role today in the unit or a unit above it."""
+    today = unit.today()
+    return list(db.session.scalars(
+        select(Person).where(Person.active.is_(True), Person.id.in_(
+            select(RoleAssignment.person_id).where(
+                RoleAssignment.unit_id.in_(lineage(unit)),
+                RoleAssignment.role.in_(ASSIGNABLE_ROLES), RoleAssignment.valid_from <= today,
+                RoleAssignment.valid_to.is_(None) | (RoleAssignment.valid_to >= today))))
+        .order_by(Person.name)))
 
 
 def version_loading(path=None):
@@ -30,6 +45,23 @@ def version_loading(path=None):
                 selectinload(SopVersion.standards))
     return (path.selectinload(SopVersion.routes).selectinload(SopRoute.steps),
             path.selectinload(SopVersion.standards))
+
+
+def planning_warnings_for(post: Post) -> list:
+    """The warnings shown while planning the post (they never block saving): a caption
+    copied across channels, a missing website link where the unit's settings ask for one,
+    and a plan that pushes the month's mix past the unit's target."""
+    from planner.domain import planning
+    from planner.queries.mix import overshoot_warnings
+    from planner.queries.planning import settings_for
+
+    texts = [planning.VariantText(v.channel.name, v.caption) for v in post.variants]
+    warnings = planning.planning_warnings(texts, post.website_url,
+                                          settings_for(post.unit).require_website_link)
+    if post.planned_at is not None:
+        warnings += overshoot_warnings(post.unit, post.category_id, post.planned_at,
+                                       exclude_post_id=post.id)
+    return warnings
 
 
 # -- the list ----------------------------------------------------------------------------
@@ -48,6 +80,8 @@ class PostFilters:
     state: str | None = None
     category_id: int | None = None
     author_id: int | None = None
+    channel_id: int | None = None
+    campaign: str | None = None
 
 
 def government_ids(access: Access) -> set[int]:
@@ -68,6 +102,19 @@ def filter_choices(access: Access) -> tuple[list[Unit], list[Category], list[Per
             .where(access.unit_condition(Action.VIEW_POSTS))))
         .order_by(Person.name)))
     return units, categories, authors
+
+
+def planning_filter_choices(access: Access) -> tuple[list[Channel], list[str]]:
+    """The channels of the units the person sees and the campaigns of the visible posts."""
+    channels = list(db.session.scalars(
+        select(Channel).join(Unit, Channel.unit_id == Unit.id)
+        .where(access.unit_condition(Action.VIEW_POSTS)).options(joinedload(Channel.unit))
+        .order_by(Unit.path, Channel.platform, Channel.name)))
+    campaigns = list(db.session.scalars(
+        select(Post.campaign).join(Unit, Post.unit_id == Unit.id)
+        .where(access.unit_condition(Action.VIEW_POSTS), Post.campaign.is_not(None))
+        .distinct().order_by(Post.campaign)))
+    return channels, campaigns
 
 
 def in_force_by_unit(units) -> dict[int, SopVersion]:
@@ -115,10 +162,16 @@ def post_list(access: Access, filters: PostFilters, page: int, now: datetime,
         query = query.where(Post.category_id == filters.category_id)
     if filters.author_id:
         query = query.where(Post.author_id == filters.author_id)
+    if filters.channel_id:
+        query = query.where(Post.id.in_(select(PostVariant.post_id)
+                                        .where(PostVariant.channel_id == filters.channel_id)))
+    if filters.campaign:
+        query = query.where(Post.campaign == filters.campaign)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     posts = list(db.session.scalars(
         query.options(joinedload(Post.unit), joinedload(Post.category), joinedload(Post.author),
-                      selectinload(Post.steps), *version_loading(selectinload(Post.sop_version)))
+                      selectinload(Post.steps), *version_loading(selectinload(Post.sop_version)),
+                      selectinload(Post.variants).joinedload(PostVariant.channel))
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(page_size).offset((page - 1) * page_size)))
     in_force = in_force_by_unit({p.unit for p in posts if p.sop_version_id is None})
@@ -241,7 +294,12 @@ def load_post(post_id: int) -> Post:
                                                   joinedload(PostStep.on_behalf_of),
                                                   joinedload(PostStep.sop_version)),
                  selectinload(Post.comments).joinedload(PostComment.author),
-                 selectinload(Post.publications),
+                 selectinload(Post.publications).options(joinedload(PostPublication.recorded_by),
+                                                         joinedload(PostPublication.variant)),
+                 joinedload(Post.assignee), joinedload(Post.event),
+                 selectinload(Post.variants).options(
+                     joinedload(PostVariant.channel).joinedload(Channel.unit),
+                     joinedload(PostVariant.slot)),
                  *version_loading(selectinload(Post.sop_version)))
         .execution_options(populate_existing=True)).one()
 
@@ -285,5 +343,5 @@ def post_page(access: Access, post: Post, now: datetime) -> PostPage:
         checklists=_checklists(route, facts, current), acting_for=acting_for)
 
 
-__all__ = ["PAGE_SIZE", "checklists_for", "PostFilters", "PostPage", "PostRow", "filter_choices", "load_post",
+__all__ = ["PAGE_SIZE", "assignable_people", "planning_filter_choices", "planning_warnings_for", "checklists_for", "PostFilters", "PostPage", "PostRow", "filter_choices", "load_post",
            "post_list", "post_page", "in_force_by_unit", "WorkflowCache", "version_loading"]

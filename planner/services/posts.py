@@ -8,25 +8,38 @@ in a transaction of its own, since the refused change itself is rolled back.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from planner.domain import workflow
+from planner.domain import planning, workflow
 from planner.domain.access import Action
-from planner.domain.content import AFTER_PUBLICATION_KINDS, Platform, PostState
+from planner.domain.content import AFTER_PUBLICATION_KINDS, CommunicationFunction, Platform, PostState
 from planner.domain.errors import N_, RuleViolated, StaleEdit, TransitionRefused, Violation
 from planner.domain.workflow import Transition
 from planner.extensions import db
-from planner.models import (Category, Person, Post, PostComment, PostPublication, PostStep, SopVersion,
-                            Unit)
+from planner.models import (AgendaEvent, Category, Person, Post, PostComment, PostPublication, PostStep,
+                            PostVariant, SopVersion, Unit)
 from planner.models.base import utcnow
 from planner.permissions import Access
 from planner.services import record, transaction
+from planner.queries.posts import assignable_people
+from planner.services import variants as variant_service
 from planner.services.sops import applicable, government_of
 
 INPUT_FIELDS = {"checklist", "reason", "urls", "planned_at"}
+
+
+@dataclass
+class PlanFields:
+    """What a post carries for planning besides its title, brief and category."""
+
+    function: CommunicationFunction = CommunicationFunction.INFORM
+    campaign: str | None = None
+    hashtags: str = ""
+    website_url: str | None = None
+    assignee: Person | None = None
 
 
 def _snapshot(post: Post) -> dict:
@@ -44,19 +57,60 @@ def _check_fields(unit: Unit, title: str, category: Category) -> None:
         raise RuleViolated(problems)
 
 
+def _checked_plan(unit: Unit, plan: PlanFields) -> dict:
+    """The plan's columns, cleaned, or RuleViolated naming every problem."""
+    def assignee():
+        if plan.assignee is not None and plan.assignee.id not in {
+                p.id for p in assignable_people(unit)}:
+            raise RuleViolated.one("assignee_id", N_("%(name)s holds neither the author nor the "
+                                                     "contributor role for %(unit)s."),
+                                   name=plan.assignee.name, unit=unit.name)
+        return plan.assignee.id if plan.assignee is not None else None
+
+    texts, assignee_id = planning.collect(
+        lambda: planning.plan_texts(plan.campaign, plan.hashtags, plan.website_url), assignee)
+    return {**texts, "function": plan.function, "assignee_id": assignee_id}
+
+
+def _plan_snapshot(post: Post) -> dict:
+    return {"function": post.function, "campaign": post.campaign, "hashtags": post.hashtags,
+            "website_url": post.website_url, "assignee_id": post.assignee_id}
+
+
 def create_post(actor: Person, access: Access | None, unit: Unit, *, title: str, body: str,
-                category: Category, planned_at: datetime | None = None) -> Post:
+                category: Category, planned_at: datetime | None = None,
+                plan: PlanFields | None = None, event: AgendaEvent | None = None,
+                variants: list | tuple = (), now: datetime | None = None) -> Post:
+    """A new draft with its first variants (`VariantSpec`s), all saved or nothing.  `now`
+    is the moment of creation (the demo builds history with an earlier one)."""
     if access is not None:
         access.require(Action.CREATE_POSTS, unit)
-    _check_fields(unit, title, category)
+    now = now or utcnow()
+
+    def event_of_government():
+        if event is not None and government_of(event.unit) != government_of(unit):
+            raise RuleViolated.one("event_id", N_("This agenda event belongs to another government."))
+
+    _, values, rows, _, _ = planning.collect(
+        lambda: _check_fields(unit, title, category),
+        lambda: _checked_plan(unit, plan or PlanFields()),
+        lambda: variant_service.checked_variants(unit, list(variants), planned_at, now),
+        lambda: planning.planned_time(planned_at, now),
+        event_of_government)
     with transaction():
         post = Post(unit=unit, title=title.strip(), body=(body or "").strip(), category=category,
                     planned_at=planned_at, author_id=actor.id, state=PostState.DRAFT,
-                    updated_by_id=actor.id, last_action="create")
+                    event_id=event.id if event is not None else None, created_at=now,
+                    updated_at=now, updated_by_id=actor.id, last_action="create", **values)
         db.session.add(post)
+        for row in rows:
+            db.session.add(PostVariant(post=post, **row))
         db.session.flush()
-        record(actor, "post.created", post, unit.id, after={**_snapshot(post), "title": post.title,
-                                                           "category": category.code})
+        record(actor, "post.created", post, unit.id, after={
+            **_snapshot(post), "title": post.title, "category": category.code,
+            "planned_at": planned_at, "event_id": post.event_id, **_plan_snapshot(post),
+            "variants": [{"channel_id": v.channel_id, "caption": v.caption, "slot_id": v.slot_id,
+                          "planned_at": v.planned_at} for v in post.variants]})
     return post
 
 
@@ -156,21 +210,30 @@ def _transition(actor: Person, access: Access | None, post: Post, expected_versi
 
 
 def update_post(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
-                title: str, body: str, category: Category, planned_at: datetime | None) -> Post:
+                title: str, body: str, category: Category, planned_at: datetime | None,
+                plan: PlanFields | None = None, now: datetime | None = None) -> Post:
+    """Save the post's fields (`plan` None keeps its planning fields).  A planned time may
+    stay where it was even if that has passed; a changed one must lie in the future."""
+    now = now or utcnow()
     _check_fields(post.unit, title, category)
 
     def apply(decision, version):
+        values = planning.collect(
+            lambda: _checked_plan(post.unit, plan) if plan is not None else {},
+            lambda: planning.planned_time(planned_at, now, previous=post.planned_at, is_new=False))[0]
         before = {"title": post.title, "body": post.body, "category": post.category.code,
-                  "planned_at": post.planned_at}
+                  "planned_at": post.planned_at, **_plan_snapshot(post)}
         post.title, post.body, post.category = title.strip(), (body or "").strip(), category
         post.planned_at = planned_at
+        for name, value in values.items():
+            setattr(post, name, value)
         post.updated_at, post.updated_by_id, post.last_action = utcnow(), actor.id, "edit"
         db.session.flush()
         acting_for = decision.acting.for_person if decision.acting else None
         record(actor, "post.edited", post, post.unit_id, before=before,
                on_behalf_of=db.session.get(Person, acting_for) if acting_for else None,
                after={"title": post.title, "body": post.body, "category": category.code,
-                      "planned_at": planned_at})
+                      "planned_at": planned_at, **_plan_snapshot(post)})
         return post
 
     return _transition(actor, access, post, expected_version, Transition.EDIT, apply)
@@ -253,8 +316,7 @@ def _clean_urls(urls: dict[str, str]) -> dict[Platform, str]:
         url = (url or "").strip()
         if not url:
             continue
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+        if not planning.is_web_address(url):
             problems.append(Violation("urls", N_("%(url)s is not a web address (https://…)."), {"url": url[:80]}))
             continue
         cleaned[Platform(platform)] = url
@@ -264,24 +326,40 @@ def _clean_urls(urls: dict[str, str]) -> dict[Platform, str]:
 
 
 def publish(actor: Person, access: Access | None, post: Post, expected_version: int | None, *,
-            urls: dict[str, str], ticked: set[str]) -> Post:
+            urls: dict[str, str], ticked: set[str],
+            variant_urls: dict[int, planning.Publication] | None = None) -> Post:
+    """Record the publication: for a post planned per channel one address (and the time it
+    went out) per variant, else one address per platform."""
     def apply(decision, version):
         # Checked after the rules: someone who may not publish is refused, not corrected.
-        cleaned = _clean_urls(urls)
         now = utcnow()
-        for platform, url in cleaned.items():
-            db.session.add(PostPublication(post=post, platform=platform, url=url, recorded_at=now,
-                                           recorded_by_id=actor.id))
+        if variant_urls is not None:
+            variants = {v.id: v for v in post.variants}
+            published = [(variants[i], url, at) for i, url, at in planning.variant_publications(
+                variant_urls, {i: v.channel.name for i, v in variants.items()}, now)]
+            for variant, url, at in published:
+                db.session.add(PostPublication(post=post, platform=variant.channel.platform,
+                                               variant_id=variant.id, url=url, published_at=at,
+                                               recorded_at=now, recorded_by_id=actor.id))
+            audit = {"urls": {str(v.id): u for v, u, _ in published},
+                     "published_at": {str(v.id): at for v, _, at in published}}
+        else:
+            cleaned = _clean_urls(urls)
+            for platform, url in cleaned.items():
+                db.session.add(PostPublication(post=post, platform=platform, url=url,
+                                               published_at=now, recorded_at=now,
+                                               recorded_by_id=actor.id))
+            audit = {"urls": {p.value: u for p, u in cleaned.items()}}
         post.published_at = now
         route = version.as_workflow().route_for(post.category.code)
         follow_up = route.first(AFTER_PUBLICATION_KINDS)
         _apply(actor, post, decision, version, PostState.PUBLISHED, checklist=sorted(ticked),
-               step_position=follow_up.position if follow_up else None,
-               audit={"urls": {p.value: u for p, u in cleaned.items()}})
+               step_position=follow_up.position if follow_up else None, audit=audit)
         return post
 
+    given = ({str(k): v.url for k, v in variant_urls.items()} if variant_urls is not None else urls)
     return _transition(actor, access, post, expected_version, Transition.PUBLISH, apply,
-                       urls={k: v for k, v in urls.items() if (v or "").strip()}, ticked=ticked)
+                       urls={k: v for k, v in given.items() if (v or "").strip()}, ticked=ticked)
 
 
 def ratify(actor: Person, access: Access | None, post: Post, expected_version: int | None) -> Post:
