@@ -58,3 +58,39 @@ def direct_target(unit, starts_on: date, ends_on: date | None,
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+
+
+# -- a world for the page tests ------------------------------------------------------------
+
+ROLES = ["author", "contributor", "reviewer", "approver", "auditor", "sysadmin"]
+
+
+def mix_world():
+    """factories.world() plus a contributor in the division; its sign-in e-mails by role and
+    the ids the page tests use.  Call inside an app context."""
+    from types import SimpleNamespace
+
+    from planner.domain.organisation import Role
+
+    w = f.world()
+    w.contributor = f.person(w.subdivision, "Kontributor", "contributor@uji.pranata.test")
+    f.role(w.contributor, w.division, Role.CONTRIBUTOR)
+    w.cats = categories(w.division)
+    w.outside_cats = categories(w.province)
+    w.ids = SimpleNamespace(city=w.city.id, division=w.division.id, subdivision=w.subdivision.id,
+                            health=w.health.id, province=w.province.id, agency=w.agency.id,
+                            seremonial=w.cats["seremonial"].id, interaktif=w.cats["interaktif"].id,
+                            kolaboratif=w.cats["kolaboratif"].id, edukasi=w.cats["edukasi"].id,
+                            outside_category=w.outside_cats["seremonial"].id)
+    return w
+
+
+def email(role: str) -> str:
+    return f"{role}@uji.pranata.test"
+
+
+def sign_in(client, role: str):
+    """Sign in as the world's person of `role` (or "outsider") and read the pages in English."""
+    assert client.login(email(role), f.PASSWORD).status_code == 302
+    client.post("/language", {"lang": "en"})
+    return client

@@ -4,9 +4,10 @@ statements whatever the number of posts), and the warning when a plan pushes the
 the target."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, literal, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import func
 
@@ -47,6 +48,15 @@ def in_force(unit: Unit, targets: list[MixTarget], month: date) -> MixTarget | N
     running = {t.unit_id: t for t in targets
                if t.starts_on <= month and (t.ends_on is None or t.ends_on >= month)}
     return next((running[i] for i in reversed(chain) if i in running), None)
+
+
+def unit_targets(unit: Unit) -> list[MixTarget]:
+    """The unit's own targets, newest period first, with their lines and categories."""
+    return list(db.session.scalars(
+        select(MixTarget).where(MixTarget.unit_id == unit.id)
+        .options(selectinload(MixTarget.lines).selectinload(MixTargetLine.categories),
+                 selectinload(MixTarget.updated_by))
+        .order_by(MixTarget.starts_on.desc())))
 
 
 def target_in_force(unit: Unit, month: date) -> MixTarget | None:
@@ -92,5 +102,112 @@ def overshoot_warnings(unit: Unit, category: Category | int, planned_at: datetim
                                     category_id)
 
 
-__all__ = ["NOT_PLANNED", "in_force", "overshoot_warnings", "planned_counts", "subtree",
-           "target_in_force", "target_lines", "targets_over"]
+# -- the mix page -------------------------------------------------------------------------
+
+@dataclass
+class Share:
+    """The posts of one category in one month, and their share of the month's posts."""
+
+    category: Category
+    count: int
+    total: int
+
+    @property
+    def share(self) -> str:
+        return mix.share_text(self.count, self.total)
+
+    @property
+    def tenths(self) -> int:
+        return mix.share_tenths(self.count, self.total) or 0
+
+
+@dataclass
+class Side:
+    """Planned or published: the month's counts per category and how they stand against
+    the target's lines."""
+
+    shares: list[Share]
+    total: int
+    standings: list[mix.LineStanding] = field(default_factory=list)
+
+    @property
+    def beyond(self) -> int:
+        return sum(1 for s in self.standings if s.status == mix.BEYOND)
+
+
+@dataclass
+class MonthMix:
+    month: date
+    planned: Side
+    published: Side
+    target: MixTarget | None
+
+
+@dataclass
+class MixPage:
+    unit: Unit
+    first: date
+    last: date
+    categories: list[Category]  # the ones shown: active, or with posts in the range
+    months: list[MonthMix]
+    targets: list[MixTarget]  # the targets in force over the range, oldest first
+
+
+def _bucket(column, boundaries: list[datetime]):
+    """The index of the month `column` falls in, given the months' UTC starts and the end
+    of the last (the rows are already limited to [first start, last end))."""
+    whens = [(column < boundary, index) for index, boundary in enumerate(boundaries[1:-1])]
+    if not whens:
+        return literal(0)
+    return case(*whens, else_=len(boundaries) - 2)
+
+
+def _grouped(unit: Unit, column, boundaries: list[datetime], *conditions) -> dict[tuple[int, int], int]:
+    """(month index, category id) -> posts, in one statement: each row is given its
+    month by a CASE over the months' UTC boundaries (computed here in the unit's zone, so
+    SQLite and PostgreSQL group alike), then counted."""
+    rows = (select(Post.category_id.label("category_id"),
+                   _bucket(column, boundaries).label("month"))
+            .join(Unit, Post.unit_id == Unit.id)
+            .where(subtree(unit), column >= boundaries[0], column < boundaries[-1], *conditions)
+            .subquery())
+    query = (select(rows.c.month, rows.c.category_id, func.count())
+             .group_by(rows.c.month, rows.c.category_id))
+    return {(month, category_id): count for month, category_id, count in db.session.execute(query)}
+
+
+def _side(categories: list[Category], counts: dict[int, int], lines) -> Side:
+    total = sum(counts.values())
+    return Side([Share(c, counts.get(c.id, 0), total) for c in categories], total,
+                mix.standings(lines, counts) if lines is not None else [])
+
+
+def mix_page(unit: Unit, first: date, last: date) -> MixPage:
+    """Planned and published shares of each category per month, from `first`'s month to
+    `last`'s, for the unit and the units below it, against the target in force each month.
+    A fixed number of statements, whatever the number of posts or months."""
+    months = mix.months_between(first, last)
+    boundaries = [mix.month_start_utc(m, unit.zone) for m in months]
+    boundaries.append(mix.month_start_utc(mix.add_months(months[-1], 1), unit.zone))
+    planned = _grouped(unit, Post.planned_at, boundaries, Post.state.not_in(NOT_PLANNED))
+    published = _grouped(unit, Post.published_at, boundaries)
+    every = list(db.session.scalars(select(Category).where(
+        Category.government_id == int(unit.path.strip("/").split("/")[0]))
+        .order_by(Category.position, Category.id)))
+    used = {category_id for _, category_id in (*planned, *published)}
+    categories = [c for c in every if c.active or c.id in used]
+    targets = targets_over(unit, months[0], months[-1])
+    result = []
+    for index, month in enumerate(months):
+        target = in_force(unit, targets, month)
+        lines = target_lines(target) if target is not None else None
+        plan = {c: n for (i, c), n in planned.items() if i == index}
+        done = {c: n for (i, c), n in published.items() if i == index}
+        result.append(MonthMix(month, _side(categories, plan, lines),
+                               _side(categories, done, lines), target))
+    shown = [t for t in targets if any(m.target is t for m in result)]
+    return MixPage(unit, months[0], months[-1], categories, result, shown)
+
+
+__all__ = ["MixPage", "MonthMix", "Share", "Side", "mix_page", "NOT_PLANNED", "in_force", "overshoot_warnings", "planned_counts", "subtree",
+           "target_in_force", "target_lines", "targets_over", "unit_targets"]
