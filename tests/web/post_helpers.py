@@ -6,7 +6,7 @@ import html
 import re
 
 import sqlalchemy as sa
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -204,3 +204,56 @@ def login(client, mail: str):
     return sign_in(client, mail, factories.PASSWORD)
 
 
+
+
+# -- channels, upload slots and agenda events as rows (for the variant tests) ----------------
+
+def next_occurrence(rule: str, start: datetime, after: datetime) -> datetime:
+    """The first occurrence of `rule` from `start` after `after` (both aware)."""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(rule, dtstart=start).after(after)
+
+
+def planner_rows(w) -> SimpleNamespace:
+    """Channels, an upload slot, settings and an agenda event for a factory world, built
+    directly as rows: Instagram and Facebook of the division, the city's website (usable
+    below it), an Instagram of the subdivision (visible to the division's author but not
+    usable by a division post) and one of the health office (out of the author's sight).
+    Call inside an app context."""
+    from planner.domain.content import Platform
+    from planner.models import AgendaEvent, Channel, UploadSlot
+
+    def channel(unit, platform, name):
+        row = Channel(unit=unit, platform=platform, name=name, handle=f"@{name.lower().replace(' ', '')}")
+        db.session.add(row)
+        return row
+
+    rows = SimpleNamespace(
+        instagram=channel(w.division, Platform.INSTAGRAM, "IG Prokompim"),
+        facebook=channel(w.division, Platform.FACEBOOK, "FB Prokompim"),
+        website=channel(w.city, Platform.WEBSITE, "Situs Pemkot"),
+        sub_instagram=channel(w.subdivision, Platform.INSTAGRAM, "IG Dokumentasi"),
+        health_instagram=channel(w.health, Platform.INSTAGRAM, "IG Dinkes"))
+    rows.slot = UploadSlot(channel=rows.instagram, label="Senin Rabu Jumat pagi",
+                           rule="FREQ=WEEKLY;BYDAY=MO,WE,FR", starts_on=date(2024, 1, 1),
+                           time_of_day=time(9, 0))
+    db.session.add(rows.slot)
+    now = datetime.now(timezone.utc)
+    rows.event = AgendaEvent(unit=w.city, title="Wali Kota meresmikan Pasar Baru", place="Pasar Baru",
+                             starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=2),
+                             leader="Wali Kota")
+    rows.foreign_event = AgendaEvent(unit=w.province, title="Gubernur membuka rapat", place="Kantor",
+                                    starts_at=now + timedelta(days=3),
+                                    ends_at=now + timedelta(days=3, hours=1), leader="Gubernur")
+    db.session.add_all([rows.event, rows.foreign_event])
+    db.session.commit()
+    rows.slot_time = next_occurrence(rows.slot.rule, datetime.combine(
+        rows.slot.starts_on, rows.slot.time_of_day, tzinfo=w.division.zone), now + timedelta(days=1))
+    return rows
+
+
+def later(days: int = 10, hour: int = 9) -> datetime:
+    """A whole hour some days ahead, in UTC."""
+    now = datetime.now(timezone.utc) + timedelta(days=days)
+    return now.replace(hour=hour, minute=0, second=0, microsecond=0)
