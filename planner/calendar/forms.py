@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel.dates import get_day_names
 from flask_babel import get_locale, gettext
 from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, TimeField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.domain.errors import RuleViolated, Violation
@@ -29,8 +29,8 @@ class SlotForm(VersionedForm):
     label = StringField(_l("Label (optional)"), validators=[Optional(), Length(max=120)])
     weekdays = SelectMultipleField(_l("Weekdays"), widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput(), validate_choice=False)
-    time_of_day = TimeField(_l("Time"), validators=[DataRequired(message=REQUIRED)])
-    starts_on = DateField(_l("From"), validators=[DataRequired(message=REQUIRED), _year_in_range])
+    time_of_day = TimeField(_l("Time"), validators=[InputRequired(message=REQUIRED)])
+    starts_on = DateField(_l("From"), validators=[InputRequired(message=REQUIRED), _year_in_range])
     ends_on = DateField(_l("Until (optional)"), validators=[Optional(), _year_in_range])
     rule = TextAreaField(_l("Advanced: a recurrence rule (RFC 5545)"),
                          validators=[Optional(), Length(max=500)])
