@@ -160,8 +160,10 @@ def seed(today: date) -> dict:
         b.assignment(rep, dpppa, Role.CONTRIBUTOR, date(2023, 2, 1),
                      position_title="Kontributor bidang", decree=SK_DPPPA)
 
+    from planner.demo.planner_demo import seed_planner
     from planner.demo.sop_demo import seed_posts, seed_sops
 
     seed_sops()
     seed_posts(DEMO_ACCOUNTS)
-    return {"created": b.created, "accounts": DEMO_ACCOUNTS, "password": DEMO_PASSWORD}
+    planned = seed_planner(today, DEMO_ACCOUNTS, DEMO_DOMAIN)
+    return {"created": b.created + planned, "accounts": DEMO_ACCOUNTS, "password": DEMO_PASSWORD}
