@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from planner.domain.access import Action
 from planner.domain.errors import NotPermitted, NotVisible
+from planner.extensions import db
 from planner.forms import database_int
 from planner.models import AgendaEvent, Channel, Unit, UploadSlot
 from planner.permissions import Access
@@ -34,9 +35,27 @@ class Prefill:
     problems: list[str] = field(default_factory=list)
 
 
-def _fetch(access: Access, model, raw: str | None):
-    """The visible object with this id, or None (unreadable, missing or out of sight)."""
+def channel_or_slot(access: Access, model, raw, units: list[Unit]):
+    """A channel (or upload slot) by id: one that a post of these units may use, though it
+    belongs to a unit above them that the person does not see (the city's website), or
+    else one the person sees.  NotVisible (404) otherwise."""
     try:
+        object_id = database_int(raw)
+    except (ValueError, TypeError):
+        raise NotVisible(model.__name__) from None
+    found = db.session.get(model, object_id) if object_id else None
+    channel = found.channel if isinstance(found, UploadSlot) else found
+    if channel is not None and any(channel_usable_by(channel, u) for u in units):
+        return found
+    return access.fetch(model, object_id, Action.VIEW_POSTS)
+
+
+def _fetch(access: Access, model, raw: str | None, units: list[Unit] = ()):
+    """The object with this id the person may see or use, or None (unreadable, missing or
+    out of sight)."""
+    try:
+        if model in (Channel, UploadSlot):
+            return channel_or_slot(access, model, raw, units)
         return access.fetch(model, database_int(raw), Action.VIEW_POSTS)
     except (ValueError, TypeError, NotVisible, NotPermitted):
         return None
@@ -65,7 +84,7 @@ def read_prefill(access: Access, args, units: list[Unit], now: datetime) -> Pref
     if args.get("slot") or args.get("at"):
         _read_slot(access, args.get("slot"), args.get("at"), units, found, now)
     elif args.get("channel"):
-        channel = _fetch(access, Channel, args["channel"])
+        channel = _fetch(access, Channel, args["channel"], units)
         unit = channel and _unit_for(units, found.unit, lambda u: channel_usable_by(channel, u))
         if channel is None or not channel.active:
             found.problems.append(_("The channel given in the link was not found or is not active."))
@@ -94,7 +113,7 @@ def _read_event(access: Access, raw: str, units: list[Unit], found: Prefill, now
 
 def _read_slot(access: Access, raw_slot: str | None, raw_at: str | None, units: list[Unit],
                found: Prefill, now: datetime) -> None:
-    slot = _fetch(access, UploadSlot, raw_slot)
+    slot = _fetch(access, UploadSlot, raw_slot, units)
     at = parse_instant(raw_at)
     if slot is None or not slot.active or not slot.channel.active:
         found.problems.append(_("The upload slot given in the link was not found or is not active."))

@@ -20,12 +20,12 @@ from planner.models import AgendaEvent, Category, Channel, Post, Unit, UploadSlo
 from planner.models.base import utcnow
 from planner.permissions import current_access
 from planner.posts.forms import ACTION_FORMS, CommentForm, EditPostForm, PostFilterForm
-from planner.posts.prefill import read_prefill
+from planner.posts.prefill import channel_or_slot, read_prefill
 from planner.posts.variant_forms import (NewPostWithVariantForm, channel_choices, parse_instant,
                                          publish_form_for)
 from planner.queries.inbox import inbox_for
 from planner.queries.planning import usable_channels
-from planner.queries.posts import (PostFilters, assignable_people, filter_choices,
+from planner.queries.posts import (PostFilters, assignable_people, channels_with_units, filter_choices,
                                    planning_filter_choices, planning_warnings_for, post_list,
                                    post_page)
 from planner.services.posts import PlanFields, categories_for, create_post, update_post
@@ -140,13 +140,13 @@ def _first_variant(access, form, unit: Unit) -> tuple[list[VariantSpec], AgendaE
     if form.event_id.data:
         event = access.fetch(AgendaEvent, form.event_id.data, Action.VIEW_POSTS)
     if form.slot_id.data:
-        slot = access.fetch(UploadSlot, form.slot_id.data, Action.VIEW_POSTS)
+        slot = channel_or_slot(access, UploadSlot, form.slot_id.data, [unit])
         return [VariantSpec(slot.channel, form.variant_caption.data or "",
                             form.variant_media_notes.data or "", form.variant_asset_links.data or "",
                             parse_instant(form.slot_at.data), slot)], event
     if not form.variant_channel_id.data:
         return [], event
-    channel = access.fetch(Channel, form.variant_channel_id.data, Action.VIEW_POSTS)
+    channel = channel_or_slot(access, Channel, form.variant_channel_id.data, [unit])
     return [VariantSpec(channel, form.variant_caption.data or "", form.variant_media_notes.data or "",
                         form.variant_asset_links.data or "", form.variant_planned_at_in(unit))], event
 
@@ -166,8 +166,8 @@ def new():
                       {u.id for u in units} else units[0] if units else None)
     assignees = {p.id: p for p in assignable_people(unit_for_lists)} if unit_for_lists else {}
     form.set_assignees(assignees.values())
-    form.variant_channel_id.choices = channel_choices(
-        {c.id: c for u in units for c in usable_channels(u)}.values(), blank=_("No channel yet"))
+    form.variant_channel_id.choices = channel_choices(channels_with_units(list(
+        {c.id: c for u in units for c in usable_channels(u)}.values())), blank=_("No channel yet"))
     if prefill is not None:
         _apply_prefill(form, prefill, categories)
     if form.validate_on_submit():
@@ -213,7 +213,8 @@ def _carried_slot(access, form):
     if not form.slot_id.data:
         return None
     try:
-        return access.fetch(UploadSlot, form.slot_id.data, Action.VIEW_POSTS)
+        return channel_or_slot(access, UploadSlot, form.slot_id.data,
+                               list(db.session.scalars(access.units(Action.CREATE_POSTS))))
     except (NotVisible, NotPermitted):  # a tampered hidden field only loses the label
         return None
 

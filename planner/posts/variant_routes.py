@@ -13,11 +13,12 @@ from planner.domain.errors import NotVisible, RuleViolated, StaleEdit, Transitio
 from planner.extensions import db
 from planner.models import Channel, Post, PostVariant
 from planner.permissions import current_access
+from planner.posts.prefill import channel_or_slot
 from planner.posts.routes import CONFLICT, INVALID, _editing_allowed, bp, stale_notice, warning_texts
 from planner.posts.variant_forms import (AddVariantForm, EditVariantForm, RemoveVariantForm,
                                          channel_choices)
 from planner.queries.planning import usable_channels
-from planner.queries.posts import load_post
+from planner.queries.posts import channels_with_units, load_post
 from planner.services import variants as service
 from planner.services.posts import audit_refusal
 
@@ -45,7 +46,7 @@ def render_variants(post: Post, *, add_form: AddVariantForm | None = None,
     the form to add one for a channel the post does not use yet, the warnings."""
     post = load_post(post.id)
     used = {v.channel_id for v in post.variants}
-    free = [c for c in usable_channels(post.unit) if c.id not in used]
+    free = channels_with_units([c for c in usable_channels(post.unit) if c.id not in used])
     if add_form is None:
         add_form = AddVariantForm(formdata=None, prefix="add")
         add_form.show_planned_at(post.planned_at, post.unit)
@@ -89,7 +90,7 @@ def add_variant(post_id: int):
     form = AddVariantForm(prefix="add")
     if not form.validate_on_submit():
         return render_variants(post, add_form=form, status=INVALID)
-    channel = access.fetch(Channel, form.channel_id.data, Action.VIEW_POSTS)
+    channel = channel_or_slot(access, Channel, form.channel_id.data, [post.unit])
     spec = service.VariantSpec(channel, form.caption.data or "", form.media_notes.data or "",
                                form.asset_links.data or "", form.planned_at_in(post.unit))
     try:
