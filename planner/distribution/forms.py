@@ -58,8 +58,8 @@ class GroupForm(VersionedForm):
 class DistributionForm(BaseForm):
     group_ids = SelectMultipleField(_l("Groups it was sent to"), coerce=database_int,
                                     validate_choice=False)
-    sent_date = DateField(_l("Date sent"), validators=[DataRequired(message=REQUIRED), _year_in_range])
-    sent_time = TimeField(_l("Time sent"), validators=[DataRequired(message=REQUIRED)])
+    sent_date = DateField(_l("Date sent"), validators=[InputRequired(message=REQUIRED), _year_in_range])
+    sent_time = TimeField(_l("Time sent"), validators=[InputRequired(message=REQUIRED)])
     sent_by_id = IntSelectField(_l("Sent by"))
 
     def validate_group_ids(self, field):
@@ -87,7 +87,7 @@ class DistributionForm(BaseForm):
 class AmplificationForm(BaseForm):
     unit_id = IntSelectField(_l("Unit that reused it"))
     kind = SelectField(_l("How it was reused"))
-    reused_on = DateField(_l("Date of the reuse"), validators=[DataRequired(message=REQUIRED),
+    reused_on = DateField(_l("Date of the reuse"), validators=[InputRequired(message=REQUIRED),
                                                               _year_in_range])
     url = StringField(_l("Address of the reuse (optional)"),
                       validators=[Optional(), Length(max=500), _web_address])
