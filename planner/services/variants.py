@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dateutil.rrule import rrulestr
-
 from planner.domain import planning
+from planner.domain.slots import SlotRule
 from planner.domain.errors import N_, RuleViolated, Violation
 from planner.domain.workflow import Transition
 from planner.extensions import db
@@ -38,27 +37,13 @@ class VariantSpec:
     slot: UploadSlot | None = None
 
 
-def slot_start(slot: UploadSlot) -> datetime:
-    """The slot's first instant: `starts_on` at `time_of_day` on its channel unit's clock."""
-    return datetime.combine(slot.starts_on, slot.time_of_day, tzinfo=slot.channel.unit.zone)
-
-
 def slot_occurs_at(slot: UploadSlot, at: datetime) -> bool:
-    """Is `at` (an aware instant) one of the slot's occurrences?  A rule that cannot be
-    read has no occurrences."""
+    """Is `at` (an aware instant) one of the slot's occurrences?  Expanded as the calendar
+    expands it (`planner.domain.slots.SlotRule`); a rule that cannot be read has none."""
     if at.tzinfo is None:
         return False
-    start = slot_start(slot)
-    if at < start:
-        return False
-    try:
-        rule = rrulestr(slot.rule, dtstart=start)
-        found = rule.after(at - timedelta(seconds=1), inc=False)
-    except (ValueError, TypeError, OverflowError):
-        return False
-    if found is None or found != at:
-        return False
-    return slot.ends_on is None or found.astimezone(start.tzinfo).date() <= slot.ends_on
+    rule = SlotRule(slot.rule, slot.starts_on, slot.time_of_day, slot.ends_on, slot.channel.unit.zone)
+    return at in rule.occurrences(at, at + timedelta(seconds=1))
 
 
 def _snapshot(variant: PostVariant) -> dict:
@@ -214,4 +199,4 @@ def remove_variant(actor: Person, access: Access | None, post: Post, expected_ve
 
 
 __all__ = ["VariantSpec", "add_variant", "checked_variants", "remove_variant", "slot_occurs_at",
-           "slot_start", "update_variant"]
+           "update_variant"]

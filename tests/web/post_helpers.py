@@ -240,7 +240,7 @@ def planner_rows(w) -> SimpleNamespace:
                            time_of_day=time(9, 0))
     db.session.add(rows.slot)
     now = datetime.now(timezone.utc)
-    rows.event = AgendaEvent(unit=w.city, title="Wali Kota meresmikan Pasar Baru", place="Pasar Baru",
+    rows.event = AgendaEvent(unit=w.division, title="Wali Kota meresmikan Pasar Baru", place="Pasar Baru",
                              starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=2),
                              leader="Wali Kota")
     rows.foreign_event = AgendaEvent(unit=w.province, title="Gubernur membuka rapat", place="Kantor",
