@@ -60,14 +60,16 @@ class CategoryForm(CategoryEditForm):
 
 
 class CategoryMoveForm(BaseForm):
-    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+    direction = SelectField(choices=[choice("up", "up"), choice("down", "down")])
 
 
 class CategoryActiveForm(BaseForm):
-    active = SelectField(choices=[("1", "1"), ("0", "0")])
+    active = SelectField(choices=[choice("1", "1"), choice("0", "0")])
 
 
 class CategoryChecks(SelectMultipleField):
+    """Categories as checkboxes; anything but an offered id gets one plain message."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
@@ -75,10 +77,22 @@ class CategoryChecks(SelectMultipleField):
         kwargs.setdefault("coerce", database_int)
         kwargs.setdefault("choices", [])
         super().__init__(label, validators, **kwargs)
+        self.unreadable = False
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [database_int(value) for value in valuelist]
+        except ValueError:
+            self.data, self.unreadable = [], True
+
+    def pre_validate(self, form):
+        offered = {option.value for option in self.choices}
+        if self.unreadable or any(value not in offered for value in self.data or ()):
+            raise ValidationError(gettext("Choose among the categories offered."))
 
 
 class LineForm(SubForm):
-    bound = SelectField(_l("Bound"), choices=bound_choices)
+    bound = SelectField(_l("Bound"), choices=bound_choices, default=MixBound.AT_MOST.value)
     percent = IntegerField(_l("Percentage"), validators=[
         Optional(), NumberRange(min=0, max=100, message=_l("A percentage runs from 0 to 100."))],
         render_kw={"inputmode": "numeric", "min": 0, "max": 100})
@@ -87,6 +101,10 @@ class LineForm(SubForm):
     @property
     def blank(self) -> bool:
         return not self.categories.data and self.percent.raw_data in (None, [], [""])
+
+    def validate(self, extra_validators=None) -> bool:
+        """An empty row is left out, whatever its other fields say."""
+        return True if self.blank else super().validate(extra_validators)
 
 
 class TargetForm(VersionedForm):
