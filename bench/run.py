@@ -94,6 +94,7 @@ class SizeResult:
     memory_peak_kb: float
     posts_in_review: int = 0  # posts waiting at the review step for the generated reviewer
     audit_events: int = 0  # events the generator added to the audit trail
+    posts: int = 0  # planner posts the generator added (the planner's sizes)
 
 
 # -- building a government ----------------------------------------------------
@@ -162,8 +163,9 @@ def p95(values: list[float]) -> float:
 
 
 def measure_app(app, government: dict, size: int, requests: int = 30, warmups: int = 3,
-                database: str = "sqlite") -> SizeResult:
-    """Measure every page of PAGES on an application whose database holds `government`.
+                database: str = "sqlite", pages: tuple[Page, ...] = PAGES) -> SizeResult:
+    """Measure every page of `pages` on an application whose database holds `government`
+    (its keys fill the pages' URL templates).
 
     Must be called outside any application context: each request then gets its own
     context (its own `g` and database session), as in production.
@@ -173,19 +175,19 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
     with app.app_context():
         engine = db.engine
     clients = {"anonymous": app.test_client()}
-    for user in {p.user for p in PAGES} - {"anonymous"}:
+    for user in {p.user for p in pages} - {"anonymous"}:
         clients[user] = sign_in(app, government[user])
-    urls = {p.name: p.path.format(root=government["root"], deep=government["deep"]) for p in PAGES}
-    times: dict[str, list[float]] = {p.name: [] for p in PAGES}
-    queries: dict[str, list[int]] = {p.name: [] for p in PAGES}
-    statuses: dict[str, set[int]] = {p.name: set() for p in PAGES}
+    urls = {p.name: p.path.format(**government) for p in pages}
+    times: dict[str, list[float]] = {p.name: [] for p in pages}
+    queries: dict[str, list[int]] = {p.name: [] for p in pages}
+    statuses: dict[str, set[int]] = {p.name: set() for p in pages}
     sizes: dict[str, int] = {}
 
     counter = QueryCounter(engine)
     try:
         for round_ in range(warmups + requests):
-            shift = round_ % len(PAGES)
-            for page in PAGES[shift:] + PAGES[:shift]:
+            shift = round_ % len(pages)
+            for page in pages[shift:] + pages[:shift]:
                 client = clients[page.user]
                 counter.count = 0
                 start = time.perf_counter()
@@ -203,7 +205,7 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
 
     baseline = statistics.median(times[BASELINE])
     results = []
-    for page in PAGES:
+    for page in pages:
         median = statistics.median(times[page.name])
         counts = queries[page.name]
         results.append(PageResult(
@@ -215,7 +217,7 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
             statuses=sorted(statuses[page.name])))
 
     biggest = max(results, key=lambda r: r.bytes)
-    client = clients[next(p.user for p in PAGES if p.name == biggest.page)]
+    client = clients[next(p.user for p in pages if p.name == biggest.page)]
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
@@ -227,7 +229,7 @@ def measure_app(app, government: dict, size: int, requests: int = 30, warmups: i
     return SizeResult(size=size, units=government["units"], database=database, pages=results,
                       memory_page=biggest.page, memory_peak_kb=round((peak - before) / 1024, 1),
                       posts_in_review=government.get("posts_in_review", 0),
-                      audit_events=government.get("audit_events", 0))
+                      audit_events=government.get("audit_events", 0), posts=government.get("posts", 0))
 
 
 def measure_size(size: int, databases, requests: int, warmups: int, database: str) -> SizeResult:
@@ -248,27 +250,33 @@ def measure_size(size: int, databases, requests: int, warmups: int, database: st
 
 
 def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests: int = 30,
-                  warmups: int = 3, progress=None, audit_events=()) -> dict:
-    """Measure every size, then `audit verify` over chains of each length in `audit_events`;
-    returns the JSON-ready report."""
+                  warmups: int = 3, progress=None, audit_events=(), planner_posts=()) -> dict:
+    """Measure every size, the planner's pages at each number of posts in `planner_posts`,
+    then `audit verify` over chains of each length in `audit_events`; returns the
+    JSON-ready report."""
     from bench.audit_verify import measure_verify
+    from bench.planner import measure_planner, planner_report
 
     database = "postgresql" if database_url else "sqlite"
     databases = PostgresDatabases(database_url) if database_url else SQLiteDatabases()
     results: list[SizeResult] = []
-    verified = []
+    verified, planner = [], []
     try:
         for size in sizes:
             if progress:
                 progress(f"size {size}: building and measuring on {database} ...")
             results.append(measure_size(size, databases, requests, warmups, database))
+        for posts in planner_posts:
+            if progress:
+                progress(f"planner, {posts:,} posts: building and measuring on {database} ...")
+            planner.append(measure_planner(posts, databases, requests, warmups, database))
         for events in audit_events:
             if progress:
                 progress(f"audit verify: building a chain of {events:,} events on {database} ...")
             verified.append(measure_verify(events, databases, database, make_app, str(MIGRATIONS)))
     finally:
         databases.close()
-    return report(results, requests, warmups, database, verified)
+    return {**report(results, requests, warmups, database, verified), "planner": planner_report(planner)}
 
 
 def report(results: list[SizeResult], requests: int, warmups: int, database: str,
@@ -304,8 +312,8 @@ def report(results: list[SizeResult], requests: int, warmups: int, database: str
 
 # -- output ----------------------------------------------------------------------
 
-def table(data: dict) -> str:
-    headers = ("size", "page", "median ms", "p95 ms", "× baseline", "queries", "KB")
+def table(data: dict, size_label: str = "size") -> str:
+    headers = (size_label, "page", "median ms", "p95 ms", "× baseline", "queries", "KB")
     rows = []
     for row in data["results"]:
         queries = str(row["queries"]) if row["queries_min"] == row["queries_max"] \
@@ -332,16 +340,19 @@ def table(data: dict) -> str:
 
 
 def summary(data: dict) -> str:
+    from bench.planner import planner_summary
+
     lines = [f"Peak Python memory of one request of the biggest page, size {s['size']} "
              f"({s['memory_page']}): {s['memory_peak_kb'] / 1024:.1f} MB" for s in data["sizes"]]
     sizes = ", ".join(str(s["size"]) for s in data["sizes"])
-    if data["queries_constant"]:
+    if data["sizes"] and data["queries_constant"]:
         lines.append(f"Query count per page stayed constant across sizes ({sizes}): yes.")
-    else:
+    elif data["sizes"]:
         growing = "; ".join(f"{page}: " + ", ".join(f"{k}→{v}" for k, v in counts.items())
                             for page, counts in data["queries_growing"].items())
         lines.append(f"Query count per page stayed constant across sizes ({sizes}): NO, "
                      f"it grows for {growing}.")
+    lines += planner_summary(data.get("planner") or {})
     inbox = data["inbox"]
     if inbox["queries"]:
         lines.append("Inbox of the reviewer: " + ", ".join(
@@ -358,6 +369,8 @@ def summary(data: dict) -> str:
 
 
 def main(argv=None) -> int:
+    from bench.planner import DEFAULT_POSTS
+
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated numbers of units (default: %(default)s)")
@@ -368,16 +381,21 @@ def main(argv=None) -> int:
     parser.add_argument("--audit-events", default=",".join(map(str, DEFAULT_EVENTS)),
                         help="comma-separated lengths of audit chains for `audit verify`, "
                              "0 to skip (default: %(default)s)")
+    parser.add_argument("--planner-posts", default=",".join(map(str, DEFAULT_POSTS)),
+                        help="comma-separated numbers of posts for the planner's pages (calendar, "
+                             "mix, post list), 0 to skip (default: %(default)s)")
     parser.add_argument("--json", default=str(DEFAULT_JSON),
                         help="where to write the results as JSON, '-' for stdout (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip() and int(s) != 0]
         audit_events = [int(n) for n in args.audit_events.split(",") if n.strip() and int(n) > 0]
+        planner_posts = [int(n) for n in args.planner_posts.split(",") if n.strip() and int(n) > 0]
     except ValueError:
-        parser.error("--sizes and --audit-events take numbers separated by commas, e.g. 5,50,500")
-    if not sizes or min(sizes) < 1 or args.requests < 1 or args.warmups < 0:
-        parser.error("sizes and --requests must be at least 1, --warmups at least 0")
+        parser.error("--sizes, --planner-posts and --audit-events take numbers separated by commas, "
+                     "e.g. 5,50,500")
+    if (sizes and min(sizes) < 1) or args.requests < 1 or args.warmups < 0:
+        parser.error("sizes and --requests must be at least 1 (--sizes 0: skip), --warmups at least 0")
     if args.database_url and not _normalise(args.database_url).startswith("postgresql+psycopg://"):
         parser.error("--database-url must be a postgresql:// URL")
 
@@ -385,11 +403,16 @@ def main(argv=None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     data = run_benchmark(sizes, args.database_url, args.requests, args.warmups, progress,
-                         audit_events)
+                         audit_events, planner_posts)
     print(f"\nPranata benchmark on {data['meta']['database']}: {args.requests} requests per page "
           f"after {args.warmups} warm-ups, interleaved round-robin\n")
-    print(table(data))
-    print()
+    if data["results"]:
+        print(table(data))
+        print()
+    if data["planner"]["results"]:
+        print("The content planner, by number of posts\n")
+        print(table(data["planner"], size_label="posts"))
+        print()
     if data["audit_verify"]:
         print("flask --app wsgi audit verify, in a process of its own (walk: as the command "
               "timed it; command: start-up included)\n")
@@ -404,7 +427,8 @@ def main(argv=None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text + "\n")
         print(f"\nJSON written to {path}")
-    failed = [f"{r['page']} at {r['size']}" for r in data["results"] if r["statuses"] != [200]]
+    failed = [f"{r['page']} at {r['size']}" for r in data["results"] + data["planner"]["results"]
+              if r["statuses"] != [200]]
     if failed:
         print("Pages that did not answer 200: " + ", ".join(failed), file=sys.stderr)
         return 1

@@ -7,8 +7,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from planner.demo.history import insert_rows
 from planner.domain.audit_chain import GENESIS, chain_hash
 from planner.domain.content import DEFAULT_CATEGORIES, PostState, StepKind
 from planner.domain.organisation import DelegationKind, Role, TimeZoneCode, UnitType
@@ -30,13 +31,16 @@ TEAM = (Role.APPROVER, Role.REVIEWER, Role.AUTHOR, Role.CONTRIBUTOR)
 
 def generate_government(size: int, *, name: str | None = None, seed: int = 7,
                         password: str = "pranata-bench", today: date | None = None,
-                        audit_events: int | None = None) -> dict:
+                        audit_events: int | None = None, planner_posts: int = 0) -> dict:
     """A government with `size` units in a realistic tree and a team in each unit; the
     root unit has an SOP in force and 3 × `size` posts waiting at its review and approval
-    steps; the audit trail gets `audit_events` more events (default 20 × `size`).
+    steps; the audit trail gets `audit_events` more events (default 20 × `size`).  With
+    `planner_posts`, the content planner's data too (`planner_generator`): channels,
+    slots, agenda, networks and that many more posts spread over the units and a year.
 
     Returns the root unit and the e-mail of a sysadmin, an auditor, an author and a
-    reviewer of the root unit (each with `password`) so that a benchmark can sign in.
+    reviewer of the root unit (each with `password`) so that a benchmark can sign in;
+    under "planner", what the planner generator made.
     """
     rng = random.Random(seed)
     today = today or date.today()
@@ -123,7 +127,12 @@ def generate_government(size: int, *, name: str | None = None, seed: int = 7,
     version = _sop_in_force(root, start)
     waiting = _posts_in_review(root, version.id, [c.id for c in categories], team, 3 * size, rng)
     db.session.commit()
-    return {"root": root, "units": len(units),
+    planner = {}
+    if planner_posts:
+        from planner.demo.planner_generator import generate_planner
+
+        planner = generate_planner(root, planner_posts, seed=seed, today=today)
+    return {"root": root, "units": len(units), "planner": planner,
             "sysadmin": sysadmin.email, "auditor": auditor.email,
             "author": team[Role.AUTHOR].email, "reviewer": team[Role.REVIEWER].email,
             "deep_unit": units[-1], "posts_in_review": waiting, "audit_events": audit_events}
@@ -173,7 +182,7 @@ def _posts_in_review(unit: Unit, version_id: int, category_ids: list[int], team:
                      "updated_at": reviewed or submitted,
                      "updated_by_id": author.id if at_review else reviewer.id,
                      "last_action": "submit" if at_review else "approve", "version": 2 if at_review else 3})
-    post_ids = db.session.scalars(insert(Post).returning(Post.id, sort_by_parameter_order=True), rows).all()
+    post_ids = insert_rows(Post, rows, returning=True)  # keeps each post's version
     for post_id, row in zip(post_ids, rows):
         submitted = row["created_at"] + timedelta(hours=2)
         steps.append({"post_id": post_id, "round": 1, "action": "submit", "sop_version_id": version_id,
@@ -188,7 +197,7 @@ def _posts_in_review(unit: Unit, version_id: int, category_ids: list[int], team:
                           "actor_id": reviewer.id, "performed_at": row["step_started_at"],
                           "due_at": submitted + timedelta(hours=8),
                           "checklist": ["Fakta dan nama pejabat sudah diperiksa"]})
-    db.session.execute(insert(PostStep), steps)
+    insert_rows(PostStep, steps)
     return sum(1 for row in rows if row["step_position"] == 2)
 
 

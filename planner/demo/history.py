@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, text
 
 from planner.domain import workflow
 from planner.domain.content import AFTER_PUBLICATION_KINDS, APPROVAL_KINDS, PostState, StepKind
@@ -30,20 +30,35 @@ CHUNK = 5_000
 Who = Callable[[Role, datetime], tuple[int, int | None, str | None]]
 
 
+def new_ids(table, count: int) -> list[int]:
+    """`count` fresh ids for `table`: drawn from its sequence on PostgreSQL (safe beside
+    other writers); on SQLite, above the highest id (the caller's transaction writes
+    alone: SQLite has one writer at a time)."""
+    if count == 0:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+        return list(db.session.scalars(text("SELECT nextval(:s) FROM generate_series(1, :n)"),
+                                       {"s": sequence, "n": count}))
+    first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
 def insert_rows(model, rows: Sequence[dict], *, returning: bool = False,
                 chunk: int = CHUNK) -> list[int]:
-    """INSERT `rows` in chunks (one multi-row statement each); with `returning`, the new
-    ids in the order of `rows`.  Core inserts on the table, so that the values given are
-    kept as they are (an ORM insert would reset a `version` column to 1)."""
-    table = model.__table__
+    """INSERT `rows` in chunks (one executemany each); with `returning`, each row first
+    gets a fresh id (`new_ids`), returned in the order of `rows`.  Ids are assigned
+    rather than read back because RETURNING in row order makes SQLite insert one row
+    at a time.  Core inserts on the table keep the values given as they are (an ORM
+    insert would reset a `version` column to 1)."""
+    table = getattr(model, "__table__", model)
     ids: list[int] = []
+    if returning:
+        ids = new_ids(table, len(rows))
+        for row, row_id in zip(rows, ids):
+            row["id"] = row_id
     for start in range(0, len(rows), chunk):
-        part = list(rows[start:start + chunk])
-        if returning:
-            ids.extend(db.session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), part).scalars())
-        else:
-            db.session.execute(insert(table), part)
+        db.session.execute(insert(table), list(rows[start:start + chunk]))
     return ids
 
 
