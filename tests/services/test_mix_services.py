@@ -333,3 +333,52 @@ def test_only_approving_heads_and_sysadmins_above_the_unit_set_its_targets(ctx):
         targets.create_target(w.approver, Access.load(w.approver), w.health,
                               starts_on=date(2026, 2, 1), ends_on=None, lines=lines)
     assert target_count() == 1
+
+
+# -- at the same moment (PostgreSQL) ---------------------------------------------------------
+
+def test_two_overlapping_targets_saved_at_the_same_moment_only_one_is_kept(pg_app):
+    from planner.models import Category, Person, Unit
+    from tests.services.test_concurrency import race
+
+    with pg_app.app_context():
+        w = f.world()
+        ids = {"approver": w.approver.id, "unit": w.division.id,
+               "category": categories(w.division)["seremonial"].id}
+
+    def work(i, barrier):
+        approver = db.session.get(Person, ids["approver"])
+        access = Access.load(approver)
+        unit, category = db.session.get(Unit, ids["unit"]), db.session.get(Category, ids["category"])
+        barrier.wait()
+        return targets.create_target(approver, access, unit, starts_on=date(2026, 1 + i, 1),
+                                     ends_on=None, lines=[spec(MixBound.AT_MOST, 30 + i, category)])
+
+    outcomes = race(pg_app, work)
+    assert sum(isinstance(o, MixTarget) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, RuleViolated) for o in outcomes) == 1, outcomes
+    with pg_app.app_context():
+        assert target_count() == 1
+
+
+def test_two_categories_with_one_code_at_the_same_moment_only_one_is_added(pg_app):
+    from planner.models import Person, Unit
+    from tests.services.test_concurrency import race
+
+    with pg_app.app_context():
+        w = f.world()
+        ids = {"admin": w.sysadmin.id, "city": w.city.id}
+
+    def work(i, barrier):
+        admin = db.session.get(Person, ids["admin"])
+        access, city = Access.load(admin), db.session.get(Unit, ids["city"])
+        barrier.wait()
+        return categories_service.create_category(admin, access, city, code="podcast",
+                                                  name=f"Podcast {i}",
+                                                  participation=ParticipationLevel.INFORMATION)
+
+    outcomes = race(pg_app, work)
+    assert sum(isinstance(o, RuleViolated) for o in outcomes) == 1, outcomes
+    with pg_app.app_context():
+        from planner.models import Category
+        assert db.session.scalar(select(func.count(Category.id)).where(Category.code == "podcast")) == 1
