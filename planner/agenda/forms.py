@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 
 from flask_babel import gettext
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from planner.domain.content import COVERAGE_ROLE_LABELS, EVENT_STATUS_LABELS
 from planner.domain.errors import RuleViolated, Violation
@@ -49,10 +49,10 @@ class AgendaFilterForm(BaseForm):
 class EventFields:
     title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    start_date = DateField(_l("Start date"), validators=[DataRequired(message=REQUIRED), _plausible_year])
-    start_time = TimeField(_l("Start time"), validators=[DataRequired(message=REQUIRED)])
-    end_date = DateField(_l("End date"), validators=[DataRequired(message=REQUIRED), _plausible_year])
-    end_time = TimeField(_l("End time"), validators=[DataRequired(message=REQUIRED)])
+    start_date = DateField(_l("Start date"), validators=[InputRequired(message=REQUIRED), _plausible_year])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired(message=REQUIRED)])
+    end_date = DateField(_l("End date"), validators=[InputRequired(message=REQUIRED), _plausible_year])
+    end_time = TimeField(_l("End time"), validators=[InputRequired(message=REQUIRED)])
     leader = StringField(_l("Leader attending"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"))

@@ -69,7 +69,7 @@ class EditChannelForm(ChannelFields, VersionedForm):
 
 
 class FollowerCountForm(BaseForm):
-    recorded_on = DateField(_l("Day of the count"), validators=[DataRequired(message=REQUIRED)])
+    recorded_on = DateField(_l("Day of the count"), validators=[InputRequired(message=REQUIRED)])
     followers = IntegerField(_l("Followers"), validators=[
         InputRequired(message=REQUIRED), NumberRange(min=0, max=MAX_FOLLOWERS, message=BETWEEN)])
 
