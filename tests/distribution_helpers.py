@@ -71,8 +71,3 @@ def distribution_world() -> SimpleNamespace:
 def count(model, *where) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
-
-def local_form_time(unit, instant):
-    """An instant as the date and time fields of a form on the unit's clock."""
-    local = instant.astimezone(unit.zone)
-    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M")

@@ -110,7 +110,7 @@ def post_panel(post: Post, access: Access | None = None, *, network: Network | N
     published = post.state == PostState.PUBLISHED and post.published_at is not None
     return PostDistributionPanel(
         post=post, lines=lines, reached=reached, network_total=total, coverage=coverage,
-        target=target, meets_target=meets_target(coverage, target) if lines else None,
+        target=target, meets_target=meets_target(coverage, target) if published else None,
         amplifications=_amplifications(post), published=published,
         can_record=published and access.can(Action.RECORD_DISTRIBUTION, post))
 

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from planner.domain.access import Action
 from planner.domain.content import AmplificationKind, GroupLevel, Platform, PostState
-from planner.domain.distribution import group_problems, reuse_date_problems, sent_at_problems, \
-    would_create_cycle
+from planner.domain.distribution import (group_problems, reuse_date_problems, sent_at_problems,
+                                         would_create_cycle)
 from planner.domain.errors import N_, RuleViolated, StaleEdit, Violation
 from planner.extensions import db
 from planner.models import (Amplification, Channel, Delegation, Distribution, DistributionGroup,
@@ -171,6 +171,11 @@ def people_covering(unit: Unit, first_day: date, last_day: date) -> list[Person]
                                    .order_by(Person.name)))
 
 
+def _held_role(person: Person, unit: Unit, at: datetime) -> bool:
+    day = at.astimezone(unit.zone).date()
+    return any(p.id == person.id for p in people_covering(unit, day, day))
+
+
 def _lock_post(post: Post) -> None:
     db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
     db.session.refresh(post)
@@ -221,8 +226,7 @@ def record_distribution(actor: Person, access: Access | None, post: Post, *, gro
                     problems.append(Violation("group_ids", N_("%(name)s is no longer active."),
                                               {"name": group.name}))
             problems += sent_at_problems(sent_at, post.published_at, utcnow())
-            if sent_by is None or (sent_at is not None and sent_by.id not in {
-                    p.id for p in people_covering(unit, *[sent_at.astimezone(unit.zone).date()] * 2)}):
+            if sent_by is None or (sent_at is not None and not _held_role(sent_by, unit, sent_at)):
                 problems.append(Violation("sent_by_id", N_("Choose someone who held a role in %(unit)s "
                                                            "when it was sent."), {"unit": unit.name}))
             if problems:
