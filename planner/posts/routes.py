@@ -3,7 +3,7 @@ workflow actions (submit, approve, return, ...) and comments live in
 `planner.posts.action_routes` on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 

@@ -8,19 +8,19 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.domain.content import PostState
 from planner.domain.organisation import Role
+from planner.domain.workflow import Transition
 from planner.extensions import db
-from planner.models import AuditEvent, Post, PostPublication, PostVariant
+from planner.models import Post, PostPublication, PostVariant
 from planner.permissions import Access
 from planner.services import posts as post_service
 from planner.services.variants import VariantSpec
 from tests import factories
 from tests.web.post_helpers import (action_data, checklist, later, login, planner_rows, post_world,
-                                    statements, world_post)
-from planner.domain.workflow import Transition
+                                    statements)
 
 MAIL = {role: f"{role}@uji.pranata.test" for role in ("author", "reviewer", "approver", "auditor", "sysadmin")}
 MAIL.update(contributor="contributor@uji.pranata.test", outsider="lain@uji.pranata.test")
