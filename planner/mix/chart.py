@@ -100,7 +100,8 @@ def _bar(side: Side, x: float, letter: str, what: str, css: dict[int, str]) -> B
 
 
 def build_chart(page: MixPage) -> Chart:
-    css = {c.id: f"mix-cat-{i % COLOURS}" for i, c in enumerate(page.categories)}
+    # By the category's place on the ladder, so a colour does not move between pages.
+    css = {c.id: f"mix-cat-{c.position % COLOURS}" for c in page.categories}
     groups = []
     for index, month in enumerate(page.months):
         x = LEFT + 10 + index * GROUP

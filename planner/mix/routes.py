@@ -53,7 +53,12 @@ def _requested_range(unit: Unit):
     default_first, default_last = mix.default_range(unit.today())
     raw_first, raw_last = request.args.get("from", ""), request.args.get("to", "")
     first = mix.parse_month(raw_first) if raw_first else default_first
-    last = mix.parse_month(raw_last) if raw_last else max(default_last, first or default_last)
+    if raw_last:
+        last = mix.parse_month(raw_last)
+    elif first is not None:  # from a given month: up to next month, within the widest range
+        last = max(first, min(default_last, mix.add_months(first, mix.MAX_MONTHS - 1)))
+    else:
+        last = default_last
     if first is None or last is None:
         return raw_first, raw_last, _("Give the months as YYYY-MM, e.g. 2026-07.")
     problems = mix.check_range(first, last)

@@ -194,6 +194,14 @@ def test_the_default_range_is_six_months_back_to_next_month(client, world):
     assert page.count('class="mix-month"') == 8
 
 
+def test_a_first_month_alone_shows_up_to_the_widest_range(client, world):
+    sign_in(client, "author")
+    response = client.get(f"/units/{world.division}/mix?from=2020-01")
+    assert response.status_code == 200
+    assert text(response).count('class="mix-month-rows"') == 24
+    assert 'data-month="2021-12"' in text(response)
+
+
 @pytest.mark.parametrize("query, message", [
     ("from=2026-13", "Give the months as YYYY-MM"),
     ("from=2026-01&to=abc", "Give the months as YYYY-MM"),
