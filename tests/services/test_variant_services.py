@@ -2,6 +2,8 @@
 or not at all; adding, editing and removing a variant locks the post, checks its version,
 refuses channels of other units and duplicates, and leaves an audit event."""
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +12,7 @@ from planner.domain.content import CommunicationFunction, Platform, PostState
 from planner.domain.errors import RuleViolated, StaleEdit, TransitionRefused
 from planner.domain.organisation import Role
 from planner.extensions import db
-from planner.models import AuditEvent, PlannerSettings, Post, PostPublication, PostVariant, UploadSlot
+from planner.models import AuditEvent, PlannerSettings, Post, PostPublication, PostVariant
 from planner.models.base import utcnow
 from planner.permissions import Access
 from planner.services import posts as s
@@ -134,15 +136,9 @@ def test_a_slot_variant_needs_a_real_occurrence_of_the_slot(w):
 
 
 def test_slot_occurrences_follow_the_rule_in_the_units_zone_and_its_end():
-    class Unit:
-        zone = __import__("zoneinfo").ZoneInfo("Asia/Jakarta")
-
-    class Channel:
-        unit = Unit()
-
-    slot = UploadSlot(rule="FREQ=WEEKLY;BYDAY=MO", starts_on=date(2030, 1, 7), time_of_day=time(9, 0),
-                      ends_on=date(2030, 1, 21))
-    slot.channel = Channel()
+    wib = SimpleNamespace(zone=ZoneInfo("Asia/Jakarta"))
+    slot = SimpleNamespace(rule="FREQ=WEEKLY;BYDAY=MO", starts_on=date(2030, 1, 7), time_of_day=time(9, 0),
+                           ends_on=date(2030, 1, 21), channel=SimpleNamespace(unit=wib))
     monday = datetime(2030, 1, 14, 2, 0, tzinfo=timezone.utc)  # 09:00 WIB
     assert v.slot_occurs_at(slot, monday)
     assert not v.slot_occurs_at(slot, monday + timedelta(hours=1))
