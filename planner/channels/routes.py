@@ -16,7 +16,7 @@ from planner.domain.access import Action
 from planner.domain.content import PLATFORM_LABELS, Platform
 from planner.domain.errors import RuleViolated, StaleEdit
 from planner.extensions import db
-from planner.forms import choice, database_int, unit_choices
+from planner.forms import database_int, unit_choices
 from planner.models import Channel, PlannerSettings, Unit
 from planner.permissions import current_access
 from planner.queries.channels import channel_list, channel_page, movable_to, visible_units
@@ -93,10 +93,8 @@ def _edit_form(access, channel: Channel, formdata=None) -> EditChannelForm:
         form.version.data = channel.version
     else:
         form = EditChannelForm(formdata=formdata)
-    units = movable_to(access, channel)
-    form.unit_id.choices = unit_choices(units)
-    if channel.unit_id not in {u.id for u in units}:  # cannot happen for a manager; kept safe
-        form.unit_id.choices.insert(0, choice(channel.unit_id, channel.unit.name))
+    # The channel's own unit is among them: editing already needs MANAGE_CHANNELS there.
+    form.unit_id.choices = unit_choices(movable_to(access, channel))
     return form
 
 

@@ -158,5 +158,4 @@ def remove_coverage(actor: Person | None, access: Access | None, event: AgendaEv
         db.session.flush()
         record(actor, "agenda.coverage_removed", event, event.unit_id, before=before,
                assignment_id=assignment_id)
-    db.session.expire(event, ["coverage"])
     return True

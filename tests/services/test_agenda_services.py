@@ -13,7 +13,6 @@ from planner.models import AgendaEvent, AuditEvent, CoverageAssignment
 from planner.permissions import Access
 from planner.queries.agenda import coverage_candidates, uncovered_events
 from planner.services import agenda as service
-from tests import factories as f
 from tests import planner_factories as pf
 
 SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=2)

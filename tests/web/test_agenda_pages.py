@@ -4,16 +4,16 @@ that goes once someone is assigned, the posts started from an event, the filters
 list whose number of SQL statements does not grow with the events."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
-from planner.domain.content import CoverageRole, EventStatus
+from planner.domain.content import CoverageRole
+from planner.domain.organisation import ZONES
 from planner.extensions import db
 from planner.models import AgendaEvent, AuditEvent, CoverageAssignment, Person, Unit
-from planner.domain.organisation import ZONES
 from tests import factories as f
 from tests import planner_factories as pf
 from tests.web.post_helpers import login, statements
