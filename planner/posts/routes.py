@@ -11,7 +11,7 @@ from planner.domain import workflow
 from planner.domain.access import Action
 from planner.domain.content import (FUNCTION_LABELS, PLATFORM_LABELS, POST_STATE_LABELS,
                                     STEP_KIND_LABELS, Platform)
-from planner.domain.content import CommunicationFunction
+from planner.domain.content import CommunicationFunction, PostState
 from planner.domain.errors import N_, NotPermitted, NotVisible, RuleViolated, StaleEdit, TransitionRefused
 from planner.domain.workflow import Transition
 from planner.extensions import db
@@ -23,6 +23,7 @@ from planner.posts.forms import ACTION_FORMS, CommentForm, EditPostForm, PostFil
 from planner.posts.prefill import channel_or_slot, read_prefill
 from planner.posts.variant_forms import (NewPostWithVariantForm, channel_choices, parse_instant,
                                          publish_form_for)
+from planner.queries.distribution import post_panel
 from planner.queries.inbox import inbox_for
 from planner.queries.planning import usable_channels
 from planner.queries.posts import (PostFilters, assignable_people, channels_with_units, filter_choices,
@@ -249,6 +250,7 @@ def render_detail(post: Post, *, failed: dict | None = None, comment_form: Comme
         hidden_errors=hidden_errors, comment_form=comment_form or CommentForm(formdata=None),
         can_comment=access.can(Action.COMMENT_POSTS, post), now=utcnow(),
         warnings=warning_texts(post), event_url=event_url(post),
+        distribution_panel=post_panel(post, access) if post.state == PostState.PUBLISHED else None,
         sop_version_url=sop_version_url(page.version.id) if page.version else None), status
 
 
