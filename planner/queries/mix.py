@@ -16,7 +16,7 @@ from planner.domain.content import PostState
 from planner.domain.errors import Violation
 from planner.extensions import db
 from planner.models import Category, MixTarget, MixTargetLine, Post, Unit
-from planner.services.sops import lineage
+from planner.services.sops import government_of, lineage
 
 # Posts that will not go out do not count in the plan.
 NOT_PLANNED = (PostState.CANCELLED, PostState.WITHDRAWN)
@@ -192,7 +192,7 @@ def mix_page(unit: Unit, first: date, last: date) -> MixPage:
     planned = _grouped(unit, Post.planned_at, boundaries, Post.state.not_in(NOT_PLANNED))
     published = _grouped(unit, Post.published_at, boundaries)
     every = list(db.session.scalars(select(Category).where(
-        Category.government_id == int(unit.path.strip("/").split("/")[0]))
+        Category.government_id == government_of(unit))
         .order_by(Category.position, Category.id)))
     used = {category_id for _, category_id in (*planned, *published)}
     categories = [c for c in every if c.active or c.id in used]
@@ -209,5 +209,6 @@ def mix_page(unit: Unit, first: date, last: date) -> MixPage:
     return MixPage(unit, months[0], months[-1], categories, result, shown)
 
 
-__all__ = ["MixPage", "MonthMix", "Share", "Side", "mix_page", "NOT_PLANNED", "in_force", "overshoot_warnings", "planned_counts", "subtree",
-           "target_in_force", "target_lines", "targets_over", "unit_targets"]
+__all__ = ["MixPage", "MonthMix", "NOT_PLANNED", "Share", "Side", "in_force", "mix_page",
+           "overshoot_warnings", "planned_counts", "subtree", "target_in_force", "target_lines",
+           "targets_over", "unit_targets"]
