@@ -27,6 +27,7 @@ KNOWN = {"FREQ", "UNTIL", "WKST", "BYDAY", *NUMBERS}
 UNSUPPORTED = {"BYSETPOS", "BYYEARDAY", "BYWEEKNO", "BYEASTER", "BYSECOND"}
 DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
 FIELD = "rule"
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a slot may run in (as the forms' dates)
 EXAMPLE = "FREQ=WEEKLY;BYDAY=MO,WE,FR"
 
 
@@ -55,11 +56,11 @@ class SlotRule:
         """The occurrences from `start` (included) to `end` (excluded), as UTC instants."""
         first = start.astimezone(self.zone).replace(tzinfo=None)
         last = end.astimezone(self.zone).replace(tzinfo=None)
-        if self.ends_on is not None:
-            last = min(last, datetime.combine(self.ends_on + timedelta(days=1), time()))
-        if last <= first:
-            return []
         try:
+            if self.ends_on is not None:
+                last = min(last, datetime.combine(self.ends_on + timedelta(days=1), time()))
+            if last <= first:
+                return []
             found = self._rrule.between(first, last, inc=True)
         except (ValueError, TypeError, IndexError, OverflowError):  # a rule altered in the database
             return []
@@ -92,6 +93,10 @@ def _parse_moment(value: str, params: list[str], zone: tzinfo, what: str) -> dat
     except ValueError:
         raise _refuse(N_("%(what)s is not a valid date or time: write it as 20261231 or "
                          "20261231T090000."), what=what) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        # Beyond these years the arithmetic of the calendar (a day after the end) overflows.
+        raise _refuse(N_("%(what)s must lie between the years %(first)s and %(last)s."), what=what,
+                      first=FIRST_YEAR, last=LAST_YEAR)
     return moment.astimezone(zone).replace(tzinfo=None)
 
 

@@ -85,6 +85,9 @@ def test_until_becomes_the_end_date_in_the_units_zone():
     ("FREQ=MONTHLY;BYDAY=+5MO;BYMONTHDAY=1", "The rule gives no slot between the start date and the end date."),
     ("FREQ=DAILY;UNTIL=20261130", "UNTIL (2026-11-30) is before the start date."),
     ("FREQ=DAILY;UNTIL=2026-12-31", "UNTIL is not a valid date or time: write it as 20261231 or 20261231T090000."),
+    ("FREQ=DAILY;UNTIL=99991231", "UNTIL must lie between the years 2000 and 2100."),
+    ("FREQ=DAILY;UNTIL=99991231T230000Z", "UNTIL must lie between the years 2000 and 2100."),
+    ("DTSTART:99991231T230000Z\nFREQ=DAILY", "DTSTART must lie between the years 2000 and 2100."),
     ("FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15", f"The rule gives more than {MAX_PER_WEEK} slots in a week."),
     ("FREQ=DAILY;BYHOUR=0,6,12,18;BYMINUTE=0,30", f"The rule gives more than {MAX_PER_WEEK} slots in a week."),
 ])
@@ -108,6 +111,13 @@ def test_an_end_date_before_the_start_is_refused_on_the_end_date():
     with pytest.raises(RuleViolated) as caught:
         parse("FREQ=DAILY", ends_on=date(2026, 11, 30))
     assert caught.value.violations[0].field == "ends_on"
+
+
+def test_an_end_date_beyond_the_calendar_gives_no_occurrence_instead_of_an_error():
+    # A slot saved before UNTIL was bounded: its end date is the last day there is.
+    rule = SlotRule("FREQ=DAILY", START, time(9), date(9999, 12, 31), WIB)
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    assert rule.occurrences(start, start + timedelta(days=2)) == []
 
 
 def test_fifty_a_week_is_the_most_accepted():

@@ -119,6 +119,11 @@ def test_an_advanced_rule_is_used_instead_of_the_weekdays(client, world):
     ({**NEW, "time_of_day": "25:00"}, "time_of_day", "Not a valid time value."),
     ({**NEW, "weekdays": ["5"], "ends_on": "2026-12-04"}, "weekdays",
      "The rule gives no slot between the start date and the end date."),
+    # An UNTIL far off would be saved as the end date and break every calendar page after.
+    ({**NEW, "rule": "FREQ=WEEKLY;UNTIL=99991231"}, "rule",
+     "UNTIL must lie between the years 2000 and 2100."),
+    ({**NEW, "rule": "FREQ=WEEKLY;UNTIL=99991231T230000Z"}, "rule",
+     "UNTIL must lie between the years 2000 and 2100."),
 ])
 def test_bad_input_is_refused_beside_its_field_and_nothing_is_saved(client, world, data, field, message):
     login(client, mail("author"))
