@@ -28,7 +28,10 @@ def same_handle(a: str, b: str) -> bool:
 
 
 def is_web_address(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 

@@ -176,8 +176,11 @@ def _web_address(form, field):
     value = (field.data or "").strip()
     if not value:
         return
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError(gettext("Enter a web address starting with https://."))
 
 

@@ -268,8 +268,11 @@ def remove_distribution(actor: Person, access: Access | None, line: Distribution
 def _url_problems(url: str) -> list[Violation]:
     if not url:
         return []
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > URL_LIMIT:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or len(url) > URL_LIMIT:
         return [Violation("url", N_("Enter a web address starting with https://."), {})]
     return []
 

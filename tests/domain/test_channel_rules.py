@@ -29,6 +29,7 @@ def test_only_web_addresses_and_targets_up_to_a_hundred():
     assert fields(check_channel(Platform.X, "X", "@x", "", -1)) == ["weekly_target"]
     assert check_channel(Platform.X, "X", "@x", "http://x.com/pemkot", 0) == []
     assert not is_web_address("https://kota.go.id/a b")
+    assert not is_web_address("https://[kota.go.id")  # urlsplit raises on it
 
 
 def test_handles_are_trimmed_and_compared_without_case():

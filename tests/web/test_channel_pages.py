@@ -157,6 +157,7 @@ def test_a_channel_is_added_through_the_form(client):
     ({"platform": "instagram", "name": "IG"}, "handle or its web address"),
     ({"platform": "instagram", "name": "IG", "handle": "@PROKOMPIM"}, "with the handle “@PROKOMPIM”"),
     ({"platform": "x", "name": "X", "url": "javascript:alert(1)"}, "starting with http:// or https://"),
+    ({"platform": "x", "name": "X", "url": "https://[kota-uji"}, "starting with http:// or https://"),
     ({"platform": "x", "name": "X", "handle": "@x", "weekly_target": "500"}, "between 0 and 100"),
     ({"platform": "x", "name": "X", "handle": "@x", "weekly_target": "lots"}, "Not a valid integer value"),
     ({"platform": "myspace", "name": "X", "handle": "@x"}, "Not a valid choice"),

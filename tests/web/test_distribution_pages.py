@@ -391,6 +391,7 @@ def test_refused_reuses_save_nothing(client, ids):
         ({**base, "reused_on": (today + timedelta(days=1)).isoformat()}, "cannot be in the future"),
         ({**base, "reused_on": "2025-02-30"}, "Not a valid date"),
         ({**base, "url": "javascript:alert(1)"}, "starting with https://"),
+        ({**base, "url": "https://[kota-uji"}, "starting with https://"),  # urlsplit's ValueError
         ({**base, "note": "x" * 2001}, "longer than 2000"),
     ]
     for data, expected in cases:

@@ -247,6 +247,10 @@ def test_publishing_a_post_with_variants_records_an_address_per_channel(client, 
                  f"publish-date_v{variant}": future.strftime("%Y-%m-%d"), f"publish-time_v{variant}": "09:00"})
     response = client.post(f"/posts/{w.author_post}/publish", data)
     assert response.status_code == 422 and "cannot lie in the future" in response.get_data(as_text=True)
+    # An address urlsplit cannot read is refused beside its field, not a server error.
+    response = client.post(f"/posts/{w.author_post}/publish",
+                           {**data, f"publish-url_v{variant}": "https://[instagram.com/p/VAR1"})
+    assert response.status_code == 422 and "starting with https://" in response.get_data(as_text=True)
     data[f"publish-date_v{variant}"] = "2024-05-02"
     data[f"publish-time_v{variant}"] = "08:15"
     assert client.post(f"/posts/{w.author_post}/publish", data).status_code == 302
