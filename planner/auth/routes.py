@@ -39,7 +39,10 @@ def _password_change_failed(response) -> bool:
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unbalanced "[" in a host: not a local path either
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target

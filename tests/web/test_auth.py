@@ -168,6 +168,10 @@ def test_next_parameter_only_follows_local_paths(client, demo):
     fresh_browser = type(client)(client.app)
     response = fresh_browser.post("/login?next=/units", {"email": AUTHOR, "password": "pranata-demo"})
     assert response.headers["Location"] == "/units"
+    # An address urlsplit cannot read (an unbalanced "[" in the host) is ignored, not a 500.
+    third = type(client)(client.app)
+    response = third.post("/login?next=//[evil.example", {"email": AUTHOR, "password": "pranata-demo"})
+    assert response.headers["Location"] == "/"
 
 
 def test_language_switch_to_english_and_back(client, demo):
