@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.domain.content import GroupLevel
@@ -529,14 +530,14 @@ def test_the_post_panel_loads_in_four_statements_and_renders_its_links(app, ids)
         assert len(seen) == 4
         assert panel.can_record and panel.published and panel.reached == 100 and panel.reuse_units == 1
         assert round(panel.coverage, 1) == 43.5
-        with app.test_request_context():
+        with app.test_request_context(), force_locale("en"):  # the texts asserted are the source's
             html = render_template("distribution/_post_panel.html", panel=panel)
         assert f'href="/posts/{ids["post"]}/distribution"' in html and "Record distribution" in html
         assert "Kecamatan Tanjungpinang Timur" in html and "Dinas Kesehatan" in html
         reviewer = db.session.scalar(select(Person).where(Person.email == mail("reviewer")))
         readonly = post_panel(post, Access.load(reviewer))
         assert not readonly.can_record
-        with app.test_request_context():
+        with app.test_request_context(), force_locale("en"):
             html = render_template("distribution/_post_panel.html", panel=readonly)
         assert "Distribution log" in html and "Record distribution" not in html
         draft = post_panel(db.session.get(Post, ids["draft"]), access)
