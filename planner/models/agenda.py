@@ -32,6 +32,11 @@ class AgendaEvent(Base):
     # Where the event came from: an invitation letter, the aide, an imported calendar.
     source: Mapped[str] = mapped_column(String(200), default="")
     source_uid: Mapped[str | None] = mapped_column(String(255))
+    # For imported events: the calendar they came from, when last imported, and when a
+    # later file of that calendar no longer had them (they are then marked cancelled).
+    source_calendar: Mapped[str | None] = mapped_column(String(255))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_upstream_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, "event_status"),
                                                 default=EventStatus.CONFIRMED)
     notes: Mapped[str] = mapped_column(Text, default="")

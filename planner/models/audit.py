@@ -16,7 +16,11 @@ class AuditEvent(Base):
     chain without gaps; `hash` covers this event and the previous event's hash."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        # A calendar feed asks "the last change of this kind of object in these units".
+        Index("ix_audit_event_unit_type_seq", "unit_id", "object_type", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
