@@ -55,6 +55,15 @@ class Config:
     # with refusals or the database with exports.
     EXPORT_LIMIT = os.environ.get("EXPORT_LIMIT", "20 per minute;200 per day")
     WORKFLOW_ACTION_LIMIT = os.environ.get("WORKFLOW_ACTION_LIMIT", "60 per minute;1000 per hour")
+    # Calendar feeds.  The public address feed URLs are built on (https://host, no trailing
+    # slash); empty: the address the request came in on.  The UID domain must never change
+    # once feeds are subscribed, or every calendar sees every event as new.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    FEED_UID_DOMAIN = os.environ.get("FEED_UID_DOMAIN", "pranata")
+    FEED_FETCH_LIMIT = os.environ.get("FEED_FETCH_LIMIT", "30 per minute;600 per hour")
+    FEED_UNKNOWN_LIMIT = os.environ.get("FEED_UNKNOWN_LIMIT", "30 per minute")
+    # An agenda file larger than this is refused before it is parsed.
+    AGENDA_IMPORT_MAX_BYTES = int(os.environ.get("AGENDA_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")

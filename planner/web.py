@@ -135,9 +135,10 @@ def register_blueprints(app: Flask) -> None:
     from planner.calendar.routes import bp as calendar_bp
     from planner.agenda.routes import bp as agenda_bp
     from planner.distribution.routes import bp as distribution_bp
+    from planner.feeds import bp as feeds_bp
 
     for bp in (auth_bp, main_bp, org_bp, people_bp, sop_bp, posts_bp, audit_bp, channels_bp,
-               mix_bp, calendar_bp, agenda_bp, distribution_bp):
+               mix_bp, calendar_bp, agenda_bp, distribution_bp, feeds_bp):
         app.register_blueprint(bp)
 
 
