@@ -184,16 +184,30 @@ def register_template_helpers(app: Flask) -> None:
 
 
 class SecretFilter(logging.Filter):
-    """Keep tokens and passwords out of logs, whatever logs them."""
+    """Keep tokens and passwords out of logs, whatever logs them: werkzeug's and gunicorn's
+    request lines, the application's own messages.  A calendar feed's address is its token
+    (/feeds/<token>.ics), so any path segment there that ends in .ics or is long enough to
+    be a token is hidden, even mistyped (/feeds/<token>.ic, /feeds/<token>)."""
 
     PATTERN = re.compile(r"((?:token|password|secret|csrf_token)=)[^&\s\"']+", re.IGNORECASE)
+    FEED_ADDRESS = re.compile(r"(/feeds/)([^/\s\"'?#&]+)", re.IGNORECASE)
+
+    @staticmethod
+    def _hide_feed(match: re.Match) -> str:
+        segment = match.group(2)
+        if segment.lower().endswith(".ics"):
+            return match.group(1) + "[hidden].ics"
+        if len(segment) >= 16:
+            return match.group(1) + "[hidden]"
+        return match.group(0)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record: the handler reports it, as always
             return True
-        record.msg, record.args = self.PATTERN.sub(r"\1[hidden]", message), None
+        message = self.FEED_ADDRESS.sub(self._hide_feed, self.PATTERN.sub(r"\1[hidden]", message))
+        record.msg, record.args = message, None
         return True
 
 
