@@ -12,6 +12,7 @@ from planner.audit_cli import audit_group
 from planner.domain.errors import RuleViolated
 from planner.domain.organisation import Role, TimeZoneCode, UnitType
 from planner.extensions import db
+from planner.feeds.cli import feeds_group
 from planner.models import Unit
 
 
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_unit_command)
     app.cli.add_command(create_user)
     app.cli.add_command(audit_group)
+    app.cli.add_command(feeds_group)
 
 
 @click.command("seed-demo")
