@@ -61,6 +61,7 @@ def _draft_groups(person: Person, access: Access, build: Build, ids: set[int] | 
         query = query.where(Post.id.in_(sorted(ids)))
     for post in db.session.scalars(query).unique():
         due = _due(post)
+        due = due.replace(second=0, microsecond=0) if due is not None else None
         if due is None or not window.start <= due < window.end:
             continue
         cancelled = post.state == PostState.CANCELLED
@@ -93,7 +94,8 @@ def _review_groups(person: Person, access: Access, build: Build, ids: set[int] |
                            access.acting_in(post.unit), now)
         if item is None or item.kind not in (REVIEW, RATIFY) or item.deadline is None:
             continue
-        if not window.start <= item.deadline < window.end:
+        deadline = item.deadline.replace(second=0, microsecond=0)  # shown to the minute
+        if not window.start <= deadline < window.end:
             continue
         if item.kind == RATIFY:
             uid, summary = f"ratify-{post.id}-{post.round}", _("Ratify: %(title)s", title=post.title)
@@ -106,7 +108,7 @@ def _review_groups(person: Person, access: Access, build: Build, ids: set[int] |
             build, post, _("Step: %(activity)s", activity=item.activity) if item.activity else None)
         _add(groups, ("post", post.id), FeedEvent(
             uid=build.uid(uid), sequence=post.version - 1, stamp=post.updated_at,
-            start=item.deadline, end=item.deadline + timedelta(minutes=DUE_MINUTES),
+            start=deadline, end=deadline + timedelta(minutes=DUE_MINUTES),
             zone=zone_name(post.unit), summary=summary, description=description,
             categories=(post.category.name,), url=link, transparent=True))
 

@@ -248,7 +248,8 @@ def test_reviews_and_approvals_wait_at_their_sop_deadline(w):
     reviewer = subscribe(w.reviewer, FeedKind.PERSONAL)
     review = by_uid(reviewer)[uid(f"review-{w.post.id}-1-2")]
     post = db.session.get(Post, w.post.id)
-    assert review.start == post.step_started_at + timedelta(hours=8)  # the SOP's time allowed
+    deadline = post.step_started_at + timedelta(hours=8)  # the SOP's time allowed
+    assert review.start == deadline.replace(second=0, microsecond=0)
     assert review.summary == "Review: Liputan rapat koordinasi; banjir, Bukit Bestari"
     assert "Step: Memeriksa" in review.description and review.sequence == post.version - 1
     approver = subscribe(w.approver, FeedKind.PERSONAL)
