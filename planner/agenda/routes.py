@@ -182,3 +182,6 @@ def unassign(event_id: int, assignment_id: int):
     else:
         flash(_("That assignment had already been removed."), "info")
     return redirect(url_for("agenda.event", event_id=found.id))
+
+
+from planner.agenda import import_routes  # noqa: E402,F401  (the import pages, on this blueprint)
