@@ -137,6 +137,7 @@ def create():
 @login_required
 def regenerate(subscription_id: int):
     sub = _own(subscription_id)
+    current_access().require_anywhere(Action.VIEW_POSTS)  # its feed would answer nothing
     form = OnceForm()
     if not form.validate_on_submit():
         abort(400)

@@ -17,7 +17,7 @@ from planner.domain.feeds import FeedKind, token_hash
 from planner.extensions import db
 from planner.models import AuditEvent, Category, Channel, FeedSubscription, Person, Unit
 from tests import factories as f
-from tests.web.post_helpers import DPPPA, PROKOMPIM, ROLES, email, sign_in
+from tests.web.post_helpers import DPPPA, PROKOMPIM, ROLES, email, sign_in, statements
 
 ONCE = re.compile(r'name="once"[^>]*value="([^"]+)"')
 WEB = re.compile(r'id="feed-web-address" value="([^"]+)"')
@@ -340,7 +340,11 @@ def test_a_channel_of_another_unit_of_the_city_is_refused_beside_the_channel(cli
 def test_a_person_without_a_role_today_is_told_so_and_may_not_subscribe(client, demo):
     with client.app.app_context():
         home = db.session.scalar(select(Unit).where(Unit.name == PROKOMPIM))
-        f.person(home, "Pegawai Baru", "baru@demo.pranata.test")
+        someone = f.person(home, "Pegawai Baru", "baru@demo.pranata.test")
+        # A subscription made while they still held a role.
+        db.session.add(FeedSubscription(person=someone, name="Lama", kind=FeedKind.PERSONAL,
+                                        token_hash=token_hash("lama"), fetch_count=0))
+        db.session.commit()
     sign_in(client, "baru@demo.pranata.test", f.PASSWORD)
     page = client.get("/feeds")
     assert page.status_code == 200
@@ -348,7 +352,12 @@ def test_a_person_without_a_role_today_is_told_so_and_may_not_subscribe(client, 
     response = client.post("/feeds", {"name": "x", "kind": "personal", "unit": "0", "channel": "0",
                                       "category": "0", "once": "any"})
     assert response.status_code == 403
-    assert subscriptions(client.app) == []
+    [old] = subscriptions(client.app)
+    assert f'data-subscription="{old.id}"' in text(page) and 'data-action="regenerate"' not in text(page)
+    assert client.post(f"/feeds/{old.id}/regenerate", {"once": "any"}).status_code == 403
+    assert client.post(f"/feeds/{old.id}/revoke").status_code == 303  # they may still revoke it
+    [old] = subscriptions(client.app)
+    assert not old.active and old.token_hash == token_hash("lama")
 
 
 def test_only_the_signed_in_persons_subscriptions_are_listed(make_client, prokompim):
@@ -359,3 +368,19 @@ def test_only_the_signed_in_persons_subscriptions_are_listed(make_client, prokom
     create(reviewer, name="Milik pemeriksa", kind="personal")
     page = text(author.get("/feeds"))
     assert "Milik penulis" in page and "Milik pemeriksa" not in page
+
+
+def test_the_list_sends_as_many_sql_statements_for_many_subscriptions_as_for_one(client, prokompim):
+    sign_in(client, email("sysadmin"))
+    create(client, unit=prokompim)
+    one = statements(client.app, client, "/feeds")
+    with client.app.app_context():
+        channel = db.session.scalar(select(Channel.id).where(Channel.unit_id == prokompim))
+        category = db.session.scalar(select(Category.id).where(Category.code == "interaktif"))
+    for kind in ("personal", "slots", "agenda"):
+        create(client, kind=kind, unit="0" if kind == "personal" else prokompim)
+    for _ in range(3):
+        create(client, unit=prokompim, channel=channel, category=category, state="draft")
+    [first, *_rest] = subscriptions(client.app)
+    client.post(f"/feeds/{first.id}/revoke")
+    assert statements(client.app, client, "/feeds") == one

@@ -18,7 +18,7 @@ from planner.domain.errors import NotPermitted, NotVisible, RuleViolated
 from planner.domain.organisation import Role
 from planner.domain.feeds import FeedKind, plausible_token, token_hash, token_matches
 from planner.extensions import db
-from planner.models import AuditEvent, FeedSubscription
+from planner.models import AuditEvent, FeedSubscription, RoleAssignment
 from planner.permissions import Access
 from planner.services import feeds as service
 from tests import factories as f
@@ -264,6 +264,18 @@ def test_a_revoked_subscription_cannot_be_regenerated(ctx):
     db.session.expire_all()
     assert db.session.get(FeedSubscription, sub.id).token_hash == revoked_hash
     assert audits("feed.regenerated") == []
+
+
+def test_a_person_who_lost_their_role_may_revoke_but_not_regenerate(ctx):
+    w = pf.planner_world()
+    sub, token = create(w.author, kind="personal")
+    ending = db.session.scalar(select(RoleAssignment).where(RoleAssignment.person_id == w.author.id))
+    ending.valid_to = date(2024, 6, 30)  # as if the role had ended
+    db.session.commit()
+    with pytest.raises(NotPermitted):
+        service.regenerate_subscription(w.author, Access.load(w.author), sub)
+    assert token_matches(token, sub.token_hash)
+    assert service.revoke_subscription(w.author, Access.load(w.author), sub) is True
 
 
 def test_regenerating_and_revoking_drop_the_fetch_paths_cached_copy(ctx, monkeypatch):
