@@ -226,7 +226,11 @@ def _on_clock(calendar, shape: Outline, zone: tzinfo):
         calendar_zone = tzp.timezone(name)
         if calendar_zone is None:
             raise CalendarRefused.one("unknown_calendar_zone", line=stated[1], zone=excerpt(name))
-    return _OnClock(calendar_zone, zone).walk(calendar)
+    calendar = _OnClock(calendar_zone, zone).walk(calendar)
+    # Done: recurring-ical-events would apply x-wr-timezone again, taking a zone of the file
+    # without TZNAME for a floating time.
+    calendar.pop("X-WR-TIMEZONE", None)
+    return calendar
 
 
 class _OnClock(x_wr_timezone.CalendarWalker):

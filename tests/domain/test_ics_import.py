@@ -289,6 +289,19 @@ def test_outlook_time_zones_defined_in_the_file_are_understood():
     assert parsed.name == "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN"
 
 
+def test_a_zone_of_the_file_without_tzname_is_not_taken_for_a_floating_time():
+    zone = "\n".join(["BEGIN:VTIMEZONE", "TZID:Waktu Kantor", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+                      "TZOFFSETFROM:+0900", "TZOFFSETTO:+0900", "END:STANDARD", "END:VTIMEZONE"])
+    block = vevent("w", "DTSTART;TZID=Waktu Kantor:20261201T090000", "DTEND;TZID=Waktu Kantor:20261201T100000")
+    for extra in ("", "X-WR-TIMEZONE:Asia/Jakarta"):
+        assert only(calendar(zone, block, extra=extra), WIB).starts_at == utc(2026, 12, 1, 0, 0), extra
+
+
+def test_blank_lines_and_lf_line_ends_are_tolerated():
+    data = calendar(vevent()).replace(b"\r\n", b"\n").replace(b"BEGIN:VEVENT", b"\nBEGIN:VEVENT")
+    assert only(data).source_uid == "uji-1"
+
+
 def test_x_wr_timezone_puts_floating_and_utc_times_on_the_calendars_clock():
     recurring = vevent("r", "DTSTART:20261201T010000Z", "DTEND:20261201T020000Z", "Apel",
                        "RRULE:FREQ=WEEKLY;COUNT=2")
