@@ -10,7 +10,7 @@ cancelled after `window.cancelled_since`.  Each kind of feed takes a fixed numbe
 statements, whatever the number of objects."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from babel.dates import format_time, get_day_names
@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from planner.domain.access import Action
+from planner.domain.errors import N_
 from planner.domain.content import (FUNCTION_LABELS, PLATFORM_LABELS, POST_STATE_LABELS,
                                     EventStatus, PostState)
 from planner.domain.feeds import FEED_KIND_LABELS, FeedKind, Window
@@ -65,6 +66,15 @@ class Build:
     base_url: str
     domain: str
     only: dict[str, set[int]] | None = None
+    translated: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def text(self, message: str, **params) -> str:
+        """`gettext(message, **params)`, each message looked up once per build (a feed of
+        thousands of events repeats the same few labels)."""
+        translated = self.translated.get(message)
+        if translated is None:
+            translated = self.translated[message] = _(message)
+        return translated % params if params else translated
 
     def wanted(self, kind: str) -> set[int] | None:
         """The ids of this kind of object asked for, None for all (an empty set: none)."""
@@ -91,8 +101,8 @@ def subtree(unit: Unit) -> ColumnElement[bool]:
     return Unit.path.startswith(unit.path, autoescape=True)
 
 
-def cancelled_summary(summary: str) -> str:
-    return _("Cancelled: %(summary)s", summary=summary)
+def cancelled_summary(build: "Build", summary: str) -> str:
+    return build.text(N_("Cancelled: %(summary)s"), summary=summary)
 
 
 # -- who, where and what changes a feed ----------------------------------------------------
@@ -181,20 +191,21 @@ def kept(build: Build):
 def _post_event(build: Build, post: Post, variant: PostVariant | None) -> FeedEvent:
     start = (variant.planned_at or post.planned_at) if variant is not None else post.planned_at
     channel = variant.channel if variant is not None else None
-    state = _(POST_STATE_LABELS[post.state])
+    state = build.text(POST_STATE_LABELS[post.state])
     title = f"{post.title} ({state})"
     summary = f"[{channel.name}] {title}" if channel is not None else title
-    platform = _(PLATFORM_LABELS[channel.platform]) if channel is not None else None
+    platform = build.text(PLATFORM_LABELS[channel.platform]) if channel is not None else None
     link = build.link(f"/posts/{post.id}")
     description = text_lines(
-        _("Category: %(name)s", name=post.category.name),
-        _("Communication function: %(name)s", name=_(FUNCTION_LABELS[post.function])),
-        _("State: %(state)s", state=state),
-        _("Channel: %(name)s (%(platform)s)", name=channel.name, platform=platform)
+        build.text(N_("Category: %(name)s"), name=post.category.name),
+        build.text(N_("Communication function: %(name)s"),
+                   name=build.text(FUNCTION_LABELS[post.function])),
+        build.text(N_("State: %(state)s"), state=state),
+        build.text(N_("Channel: %(name)s (%(platform)s)"), name=channel.name, platform=platform)
         if channel is not None else None,
-        _("Campaign: %(name)s", name=post.campaign) if post.campaign else None,
-        _("Hashtags: %(tags)s", tags=post.hashtags) if post.hashtags else None,
-        _("Unit: %(name)s", name=post.unit.name),
+        build.text(N_("Campaign: %(name)s"), name=post.campaign) if post.campaign else None,
+        build.text(N_("Hashtags: %(tags)s"), tags=post.hashtags) if post.hashtags else None,
+        build.text(N_("Unit: %(name)s"), name=post.unit.name),
         link)
     return FeedEvent(
         uid=build.uid(f"variant-{variant.id}" if variant is not None else f"post-{post.id}"),
@@ -246,7 +257,7 @@ def rule_of(slot: UploadSlot) -> SlotRule:
                     slot.channel.unit.zone)
 
 
-def _rule_in_words(slot: UploadSlot, rule: SlotRule) -> str:
+def _rule_in_words(build: Build, slot: UploadSlot, rule: SlotRule) -> str:
     words = describe(rule, slot.channel.unit.timezone.value)
     params = dict(words.params)
     params["time"] = format_time(params["time"], "HH:mm", locale=get_locale())
@@ -255,7 +266,7 @@ def _rule_in_words(slot: UploadSlot, rule: SlotRule) -> str:
         params["days"] = format_list([names[d] for d in words.weekdays], locale=get_locale())
     else:
         params["days"] = ""
-    return _(words.message, **params)
+    return build.text(words.message, **params)
 
 
 def _slot_event(build: Build, slot: UploadSlot) -> FeedEvent | None:
@@ -273,17 +284,17 @@ def _slot_event(build: Build, slot: UploadSlot) -> FeedEvent | None:
         if ended < window.cancelled_since:
             return None
         status, stamp = "CANCELLED", max(ended, slot.updated_at)
-    summary = _("Upload slot: %(channel)s", channel=channel.name)
+    summary = build.text(N_("Upload slot: %(channel)s"), channel=channel.name)
     if slot.label:
         summary = f"{summary} · {slot.label}"
     if status == "CANCELLED":
-        summary = cancelled_summary(summary)
-    platform = _(PLATFORM_LABELS[channel.platform])
+        summary = cancelled_summary(build, summary)
+    platform = build.text(PLATFORM_LABELS[channel.platform])
     link = build.link(f"/channels/{channel.id}/slots")
     description = text_lines(
-        _("Channel: %(name)s (%(platform)s)", name=channel.name, platform=platform),
-        _("Unit: %(name)s", name=channel.unit.name),
-        _rule_in_words(slot, rule), link)
+        build.text(N_("Channel: %(name)s (%(platform)s)"), name=channel.name, platform=platform),
+        build.text(N_("Unit: %(name)s"), name=channel.unit.name),
+        _rule_in_words(build, slot, rule), link)
     return FeedEvent(
         uid=build.uid(f"slot-{slot.id}"), sequence=slot.version - 1, stamp=stamp,
         start=recurrence.first, end=recurrence.first + timedelta(minutes=SLOT_MINUTES),
@@ -339,12 +350,12 @@ def _agenda_event(build: Build, event: AgendaEvent) -> FeedEvent:
     status = event_status(event)
     link = build.link(f"/agenda/{event.id}")
     description = text_lines(
-        _("Leader: %(name)s", name=event.leader),
-        _("Source: %(source)s", source=event.source) if event.source else None,
-        _("Removed from the calendar it was imported from.")
+        build.text(N_("Leader: %(name)s"), name=event.leader),
+        build.text(N_("Source: %(source)s"), source=event.source) if event.source else None,
+        build.text(N_("Removed from the calendar it was imported from."))
         if event.removed_upstream_at is not None else None,
         event.notes or None, link)
-    summary = event.title if status != "CANCELLED" else cancelled_summary(event.title)
+    summary = event.title if status != "CANCELLED" else cancelled_summary(build, event.title)
     return FeedEvent(
         uid=build.uid(f"agenda-{event.id}"), sequence=event.version - 1,
         stamp=event_cancelled_at(event) or event.updated_at, start=event.starts_at,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from planner.domain.access import Action
+from planner.domain.errors import N_
 from planner.domain.content import (COVERAGE_ROLE_LABELS, EDITABLE_STATES, POST_STATE_LABELS,
                                     PostState, StepKind)
 from planner.domain.ical import FeedEvent
@@ -31,8 +31,8 @@ def _add(groups: dict[GroupKey, list[FeedEvent]], key: GroupKey, event: FeedEven
 
 def _post_lines(build: Build, post: Post, *lines: str | None) -> tuple[str, str | None]:
     link = build.link(f"/posts/{post.id}")
-    return text_lines(*lines, _("Category: %(name)s", name=post.category.name),
-                      _("Unit: %(name)s", name=post.unit.name), link), link
+    return text_lines(*lines, build.text(N_("Category: %(name)s"), name=post.category.name),
+                      build.text(N_("Unit: %(name)s"), name=post.unit.name), link), link
 
 
 # -- my drafts ---------------------------------------------------------------------------
@@ -65,15 +65,16 @@ def _draft_groups(person: Person, access: Access, build: Build, ids: set[int] | 
         if due is None or not window.start <= due < window.end:
             continue
         cancelled = post.state == PostState.CANCELLED
-        summary = _("Due: %(title)s", title=post.title)
+        summary = build.text(N_("Due: %(title)s"), title=post.title)
+        state = build.text(POST_STATE_LABELS[post.state])
         description, link = _post_lines(
-            build, post, _("State: %(state)s", state=_(POST_STATE_LABELS[post.state])),
-            _("Returned with the reason: %(reason)s", reason=post.returned_reason)
+            build, post, build.text(N_("State: %(state)s"), state=state),
+            build.text(N_("Returned with the reason: %(reason)s"), reason=post.returned_reason)
             if post.state == PostState.RETURNED and post.returned_reason else None)
         _add(groups, ("post", post.id), FeedEvent(
             uid=build.uid(f"draft-{post.id}"), sequence=post.version - 1, stamp=post.updated_at,
             start=due, end=due + timedelta(minutes=DUE_MINUTES), zone=zone_name(post.unit),
-            summary=cancelled_summary(summary) if cancelled else summary,
+            summary=cancelled_summary(build, summary) if cancelled else summary,
             description=description, status="CANCELLED" if cancelled else "CONFIRMED",
             categories=(post.category.name,), url=link, transparent=True))
 
@@ -98,14 +99,15 @@ def _review_groups(person: Person, access: Access, build: Build, ids: set[int] |
         if not window.start <= deadline < window.end:
             continue
         if item.kind == RATIFY:
-            uid, summary = f"ratify-{post.id}-{post.round}", _("Ratify: %(title)s", title=post.title)
+            uid = f"ratify-{post.id}-{post.round}"
+            summary = build.text(N_("Ratify: %(title)s"), title=post.title)
         else:
-            step = as_workflow(post.sop_version).route_for(post.category.code).step(post.step_position)
+            route = as_workflow(post.sop_version).route_for(post.category.code)
             uid = f"review-{post.id}-{post.round}-{post.step_position}"
-            summary = (_("Approve: %(title)s", title=post.title) if step.kind == StepKind.APPROVE
-                       else _("Review: %(title)s", title=post.title))
-        description, link = _post_lines(
-            build, post, _("Step: %(activity)s", activity=item.activity) if item.activity else None)
+            summary = build.text(N_("Approve: %(title)s") if route.step(post.step_position).kind
+                                 == StepKind.APPROVE else N_("Review: %(title)s"), title=post.title)
+        step = build.text(N_("Step: %(activity)s"), activity=item.activity) if item.activity else None
+        description, link = _post_lines(build, post, step)
         _add(groups, ("post", post.id), FeedEvent(
             uid=build.uid(uid), sequence=post.version - 1, stamp=post.updated_at,
             start=deadline, end=deadline + timedelta(minutes=DUE_MINUTES),
@@ -130,15 +132,15 @@ def _coverage_groups(person: Person, access: Access, build: Build, ids: set[int]
     for assignment in db.session.scalars(query):
         event = assignment.event
         status = event_status(event)
-        summary = f"{_(COVERAGE_ROLE_LABELS[assignment.role])}: {event.title}"
+        summary = f"{build.text(COVERAGE_ROLE_LABELS[assignment.role])}: {event.title}"
         link = build.link(f"/agenda/{event.id}")
         stamp = max(event_cancelled_at(event) or event.updated_at, assignment.assigned_at)
         _add(groups, ("event", event.id), FeedEvent(
             uid=build.uid(f"coverage-{assignment.id}"), sequence=event.version - 1, stamp=stamp,
             start=event.starts_at, end=event.ends_at, zone=zone_name(event.unit),
-            summary=cancelled_summary(summary) if status == "CANCELLED" else summary,
-            description=text_lines(_("Leader: %(name)s", name=event.leader),
-                                   _("Unit: %(name)s", name=event.unit.name), link),
+            summary=cancelled_summary(build, summary) if status == "CANCELLED" else summary,
+            description=text_lines(build.text(N_("Leader: %(name)s"), name=event.leader),
+                                   build.text(N_("Unit: %(name)s"), name=event.unit.name), link),
             location=event.place, status=status, url=link, transparent=False))
 
 
