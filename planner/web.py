@@ -49,6 +49,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     limiter.init_app(app)
+    # Registered before the security-headers extension, so that it runs after it.
+    app.after_request(pin_referrer_policy)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -65,6 +67,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are checked on the server instead
     login_manager.user_loader(person_for_token)
+
+
+def pin_referrer_policy(response):
+    """A page that shows or serves a secret address asks for a stricter Referrer-Policy than
+    the application's (`g.referrer_policy = "no-referrer"`); it gets it here, after the
+    security-headers extension has set the default."""
+    policy = g.get("referrer_policy")
+    if policy:
+        response.headers["Referrer-Policy"] = policy
+    return response
 
 
 def render_migration_item(type_, obj, autogen_context):

@@ -32,29 +32,27 @@ RETRY_AFTER = "60"
 @bp.url_value_preprocessor
 def _no_referrer(endpoint, values) -> None:
     """Asked before any other hook runs, so that even an answer refused early keeps the
-    feed's address out of Referer headers (the blueprint pins `g.referrer_policy` last)."""
+    feed's address out of Referer headers (planner.web.pin_referrer_policy applies `g.referrer_policy` last)."""
     if endpoint == "feeds.fetch":
         g.referrer_policy = "no-referrer"
 
 
 @bp.get("/feeds/<token>.ics")
-@limiter.exempt  # limited below, where it is known whether the token names a feed
+@limiter.exempt  # limited in the view: per feed once the token is known, per address on 404
 def fetch(token: str):
-    key = token_hash(token) if plausible_token(token) else None
-    if key is not None and not _within("FEED_FETCH_LIMIT", "feed-fetch", key):
-        return _refusal(429)
     config = current_app.config
+    key = token_hash(token) if plausible_token(token) else None
     result = feed_fetch.fetch(
         token, utcnow(), if_none_match=request.headers.get("If-None-Match"),
         if_modified_since=request.if_modified_since,
         base_url=config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/"),
-        uid_domain=config["FEED_UID_DOMAIN"])
+        uid_domain=config["FEED_UID_DOMAIN"],
+        admit=lambda: _count("FEED_FETCH_LIMIT", "feed-fetch", key))
     if result.status == 404:
         return _refusal(404 if _count("FEED_UNKNOWN_LIMIT", "feed-unknown", get_remote_address())
                         else 429)
-    _count("FEED_FETCH_LIMIT", "feed-fetch", key)
-    if result.status == 410:
-        return _refusal(410)
+    if result.status in (410, 429):
+        return _refusal(result.status)
     if result.status == 304:
         response = FeedResponse(status=304)
     else:
@@ -112,14 +110,6 @@ def _keys(scope: str, key: str) -> tuple[str, ...]:
 
 def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
-
-
-def _within(setting: str, scope: str, key: str) -> bool:
-    """Whether one more request would stay within the limits (nothing is counted)."""
-    if not _enabled():
-        return True
-    return all(limiter.limiter.test(item, *_keys(scope, key))
-               for item in _items(current_app.config[setting]))
 
 
 def _count(setting: str, scope: str, key: str | None) -> bool:

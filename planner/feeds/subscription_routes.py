@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, g, make_response, redirect, render_template, session, url_for
-from flask.signals import request_finished
+from flask import (abort, flash, g, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -33,17 +33,6 @@ from planner.services.feeds import create_subscription, regenerate_subscription,
 INVALID = 422
 ONCE_KEY = "feed_forms"
 ONCE_KEPT = 8  # forms of this many page loads (tabs) stay usable at a time
-
-
-@bp.record_once
-def _pin_referrer_policy(state) -> None:
-    """The security-headers extension sets one Referrer-Policy for every answer, after every
-    after-request hook; a page that asks for a stricter one gets it back here, last."""
-    def pin(sender, response, **extra):
-        policy = g.get("referrer_policy")
-        if policy:
-            response.headers["Referrer-Policy"] = policy
-    request_finished.connect(pin, state.app, weak=False)
 
 
 @bp.context_processor
@@ -76,11 +65,27 @@ def _already_sent():
     return redirect(url_for("feeds.index"), 303)
 
 
+def _prefilled() -> SubscriptionForm:
+    """The create form, with the kind and unit a link asked for (the calendar's and the
+    agenda's "subscribe" links) when they are among the choices; anything else is ignored."""
+    form = SubscriptionForm(formdata=None)
+    kind = request.args.get("kind", "")
+    if kind in {k.value for k in FEED_KIND_LABELS}:
+        form.kind.data = kind
+    unit = request.args.get("unit", "")
+    if unit.isdigit() and int(unit) < MAX_ID:
+        form.unit.data = int(unit)
+    return form
+
+
 def _render_index(form: SubscriptionForm | None = None, status: int = 200):
     access = current_access()
+    prefilled = form is None
     if form is None:
-        form = SubscriptionForm(formdata=None)
+        form = _prefilled()
     form.set_choices(form_choices(access))
+    if prefilled and form.unit.data not in {value for value, *_rest in form.unit.choices}:
+        form.unit.data = 0
     once = _issue_once()
     form.once.data = once
     return render_template("feeds/index.html", form=form, once=once, action_form=OnceForm(formdata=None),

@@ -384,3 +384,38 @@ def test_the_list_sends_as_many_sql_statements_for_many_subscriptions_as_for_one
     [first, *_rest] = subscriptions(client.app)
     client.post(f"/feeds/{first.id}/revoke")
     assert statements(client.app, client, "/feeds") == one
+
+
+def selected(page: str, name: str) -> str | None:
+    """The value the form's select named `name` has selected."""
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    found = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected',
+                      select_html)
+    return (found.group(1) or found.group(2)) if found else None
+
+
+def test_the_calendars_subscribe_link_prefills_the_kind_and_the_unit(client, prokompim):
+    sign_in(client, email("author"))
+    calendar = text(client.get(f"/calendar?unit={prokompim}"))
+    link = html.unescape(re.search(r'href="([^"]+)" data-testid="subscribe-link"', calendar).group(1))
+    assert link == f"/feeds?kind=unit&unit={prokompim}"
+    page = text(client.get(link))
+    assert (selected(page, "kind"), selected(page, "unit")) == ("unit", str(prokompim))
+    agenda = text(client.get(f"/feeds?kind=agenda&unit={prokompim}"))
+    assert (selected(agenda, "kind"), selected(agenda, "unit")) == ("agenda", str(prokompim))
+
+
+@pytest.mark.parametrize("query", ["kind=bogus&unit=abc", "unit=999999999999", "unit=-1"])
+def test_a_prefill_link_with_nonsense_is_ignored(client, prokompim, query):
+    sign_in(client, email("author"))
+    response = client.get(f"/feeds?{query}")
+    assert response.status_code == 200
+    assert selected(text(response), "unit") in (None, "0")
+
+
+def test_a_prefilled_unit_the_person_may_not_see_is_not_offered(client, demo):
+    sign_in(client, email("author"))
+    dpppa = unit_id(client.app, DPPPA)
+    page = text(client.get(f"/feeds?kind=unit&unit={dpppa}"))
+    assert str(dpppa) not in options(page, "unit")
+    assert selected(page, "unit") in (None, "0")
