@@ -18,6 +18,8 @@ from planner.people.forms import (ConfirmForm, NewPersonForm, PeopleFilterForm, 
 from planner.permissions import current_access
 from planner.services.people import (create_person, reset_password, set_active,
                                      sign_out_everywhere, update_person)
+from planner.queries.subscriptions import active_feeds
+from planner.services.feeds import revoke_all
 from planner.services.sessions import live_sessions
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -102,7 +104,8 @@ def show(person_id: int):
     return render_template("people/show.html", person=person, assignments=assignments,
                            delegations=delegations, today=person.home_unit.today(),
                            can_manage=can_manage, confirm=ConfirmForm(),
-                           sessions=live_sessions(person) if can_manage else [])
+                           sessions=live_sessions(person) if can_manage else [],
+                           feeds=active_feeds(person) if can_manage else [])
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -173,6 +176,19 @@ def activation(person_id: int, change: str):
         else:
             flash(_("%(name)s has been deactivated and signed out everywhere.", name=person.name),
                   "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/feeds/revoke", methods=["POST"])
+def revoke_feeds(person_id: int):
+    access = current_access()
+    person = _managed_person(access, person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    revoked = revoke_all(current_user, person)
+    flash(ngettext("%(num)d calendar subscription of %(name)s has been revoked.",
+                   "%(num)d calendar subscriptions of %(name)s have been revoked.", revoked,
+                   name=person.name), "success")
     return redirect(url_for("people.show", person_id=person.id))
 
 

@@ -46,6 +46,15 @@ def own_subscriptions(person: Person) -> OwnSubscriptions:
     return OwnSubscriptions(active, revoked, hidden)
 
 
+def active_feeds(person: Person) -> list[FeedSubscription]:
+    """A person's active subscriptions, as their account manager sees them (no address)."""
+    return list(db.session.scalars(
+        select(FeedSubscription).where(FeedSubscription.person_id == person.id,
+                                       FeedSubscription.revoked_at.is_(None))
+        .options(joinedload(FeedSubscription.unit))
+        .order_by(FeedSubscription.created_at.desc(), FeedSubscription.id.desc())))
+
+
 def _ids(path: str) -> list[int]:
     return [int(x) for x in path.strip("/").split("/")]
 
