@@ -20,6 +20,7 @@ from planner.agenda.routes import INVALID, bp
 from planner.domain.access import Action
 from planner.domain.errors import RuleViolated, StaleEdit
 from planner.domain.ics_text import human_size
+from planner.errors import MESSAGES
 from planner.extensions import db
 from planner.forms import database_int
 from planner.models import AgendaImport, Unit
@@ -97,13 +98,10 @@ def import_calendar():
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
     """A body beyond the limit: the form again, with the reason beside the file field."""
-    from planner.errors import _page
-
-    if request.endpoint != "agenda.import_calendar" or not current_user.is_authenticated:
-        return _page(TOO_LARGE)
-    access = current_access()
-    if not access.can_anywhere(Action.MANAGE_AGENDA):
-        return _page(TOO_LARGE)
+    if (request.endpoint != "agenda.import_calendar" or not current_user.is_authenticated
+            or not current_access().can_anywhere(Action.MANAGE_AGENDA)):
+        title, message = MESSAGES[TOO_LARGE]
+        return render_template("errors/error.html", code=TOO_LARGE, title=title, message=message), TOO_LARGE
     units = _managed_units()
     form = AgendaImportForm(formdata=None)
     form.set_choices(units)

@@ -153,6 +153,15 @@ def test_a_request_beyond_the_limit_gets_the_form_and_the_reason_not_a_bare_413(
     assert "The file is larger than 1000 bytes" in page and 'data-testid="import-form"' in page
 
 
+def test_a_request_beyond_the_limit_from_someone_who_may_not_import_gets_the_plain_page(client):
+    ids = setup(client.app)
+    client.app.config["AGENDA_IMPORT_MAX_BYTES"] = 1000
+    login(client, mail("reviewer"))
+    response = upload(client, ids.division, b"X" * 200_000)
+    assert response.status_code == 413 and 'data-testid="import-form"' not in text(response)
+    assert "What you sent is too large." in text(response) and imported_count(client.app) == (0, 0)
+
+
 @pytest.mark.parametrize("data, filename, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "agenda.ics", "it holds binary data"),
     (b"Tanggal,Kegiatan\r\n1 Des,Rapat\r\n", "agenda.ics", "it must begin with BEGIN:VCALENDAR"),
