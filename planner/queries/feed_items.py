@@ -18,7 +18,7 @@ from babel.lists import format_list
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from planner.domain.access import Action
 from planner.domain.errors import N_

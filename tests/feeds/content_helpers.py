@@ -11,7 +11,7 @@ import icalendar
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from planner.domain.content import CoverageRole, EventStatus, Platform, PostState
+from planner.domain.content import CoverageRole, Platform, PostState
 from planner.domain.feeds import FeedKind, new_token, token_hash, window
 from planner.domain.ical import render_calendar, render_event
 from planner.domain.organisation import Role, TimeZoneCode, UnitType
@@ -124,5 +124,4 @@ def zone_world():
 
 
 __all__ = ["BASE_URL", "DOMAIN", "at", "count_statements", "events_of", "feed_bytes",
-           "feed_world", "groups_of", "parsed", "subscribe", "vevents", "zone_world",
-           "EventStatus"]
+           "feed_world", "groups_of", "parsed", "subscribe", "vevents", "zone_world"]

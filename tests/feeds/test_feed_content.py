@@ -11,7 +11,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from planner.domain.content import EventStatus, Platform, PostState
+from planner.domain.content import EventStatus, PostState
 from planner.domain.feeds import FeedKind, window
 from planner.extensions import db
 from planner.models import AgendaEvent, Channel, Post, Unit, UploadSlot
