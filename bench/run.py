@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.run --sizes 5,50 --requests 50
     .venv/bin/python -m bench.run --database-url postgresql://postgres@127.0.0.1:5432/postgres
     .venv/bin/python -m bench.run --audit-events 0     # skip the audit-chain walk
+    .venv/bin/python -m bench.run --sizes 0 --audit-events 0 --planner-posts 0 --feed-events 1000,10000
 
 For each size a fresh database is built by the real migrations and filled by
 `planner.demo.generator.generate_government`.  The generated sysadmin, auditor, author and
@@ -13,7 +14,9 @@ falls on every page alike.  Reported per page: median and p95 latency, the media
 a multiple of the /healthz median, SQL statements per request (counted with a
 `before_cursor_execute` listener on the engine) and response size; per size, the
 peak Python memory (tracemalloc) of one request of the biggest page.  Then
-`flask audit verify` walks chains of 100,000 and 1,000,000 events (bench/audit_verify.py).
+`flask audit verify` walks chains of 100,000 and 1,000,000 events (bench/audit_verify.py),
+and a calendar feed of 1,000 and 10,000 events is fetched cold, warm and as a 304 against
+the plain-bytes floor and /healthz (bench/feeds.py).
 """
 from __future__ import annotations
 
@@ -250,17 +253,19 @@ def measure_size(size: int, databases, requests: int, warmups: int, database: st
 
 
 def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests: int = 30,
-                  warmups: int = 3, progress=None, audit_events=(), planner_posts=()) -> dict:
+                  warmups: int = 3, progress=None, audit_events=(), planner_posts=(),
+                  feed_events=()) -> dict:
     """Measure every size, the planner's pages at each number of posts in `planner_posts`,
-    then `audit verify` over chains of each length in `audit_events`; returns the
-    JSON-ready report."""
+    a calendar feed at each number of events in `feed_events`, then `audit verify` over
+    chains of each length in `audit_events`; returns the JSON-ready report."""
     from bench.audit_verify import measure_verify
+    from bench.feeds import feeds_report, measure_feed
     from bench.planner import measure_planner, planner_report
 
     database = "postgresql" if database_url else "sqlite"
     databases = PostgresDatabases(database_url) if database_url else SQLiteDatabases()
     results: list[SizeResult] = []
-    verified, planner = [], []
+    verified, planner, feeds = [], [], []
     try:
         for size in sizes:
             if progress:
@@ -270,13 +275,18 @@ def run_benchmark(sizes=DEFAULT_SIZES, database_url: str | None = None, requests
             if progress:
                 progress(f"planner, {posts:,} posts: building and measuring on {database} ...")
             planner.append(measure_planner(posts, databases, requests, warmups, database))
+        for events in feed_events:
+            if progress:
+                progress(f"calendar feed, {events:,} events: building and measuring on {database} ...")
+            feeds.append(measure_feed(events, databases, requests, warmups, database))
         for events in audit_events:
             if progress:
                 progress(f"audit verify: building a chain of {events:,} events on {database} ...")
             verified.append(measure_verify(events, databases, database, make_app, str(MIGRATIONS)))
     finally:
         databases.close()
-    return {**report(results, requests, warmups, database, verified), "planner": planner_report(planner)}
+    return {**report(results, requests, warmups, database, verified), "planner": planner_report(planner),
+            "feeds": feeds_report(feeds)}
 
 
 def report(results: list[SizeResult], requests: int, warmups: int, database: str,
@@ -340,6 +350,7 @@ def table(data: dict, size_label: str = "size") -> str:
 
 
 def summary(data: dict) -> str:
+    from bench.feeds import feeds_summary
     from bench.planner import planner_summary
 
     lines = [f"Peak Python memory of one request of the biggest page, size {s['size']} "
@@ -353,6 +364,7 @@ def summary(data: dict) -> str:
         lines.append(f"Query count per page stayed constant across sizes ({sizes}): NO, "
                      f"it grows for {growing}.")
     lines += planner_summary(data.get("planner") or {})
+    lines += feeds_summary(data.get("feeds") or {})
     inbox = data["inbox"]
     if inbox["queries"]:
         lines.append("Inbox of the reviewer: " + ", ".join(
@@ -369,6 +381,7 @@ def summary(data: dict) -> str:
 
 
 def main(argv=None) -> int:
+    from bench.feeds import DEFAULT_FEED_EVENTS, feeds_table
     from bench.planner import DEFAULT_POSTS
 
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
@@ -384,6 +397,9 @@ def main(argv=None) -> int:
     parser.add_argument("--planner-posts", default=",".join(map(str, DEFAULT_POSTS)),
                         help="comma-separated numbers of posts for the planner's pages (calendar, "
                              "mix, post list), 0 to skip (default: %(default)s)")
+    parser.add_argument("--feed-events", default=",".join(map(str, DEFAULT_FEED_EVENTS)),
+                        help="comma-separated numbers of events in a calendar feed, fetched cold, "
+                             "warm and as a 304, 0 to skip (default: %(default)s)")
     parser.add_argument("--json", default=str(DEFAULT_JSON),
                         help="where to write the results as JSON, '-' for stdout (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -391,9 +407,10 @@ def main(argv=None) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip() and int(s) != 0]
         audit_events = [int(n) for n in args.audit_events.split(",") if n.strip() and int(n) > 0]
         planner_posts = [int(n) for n in args.planner_posts.split(",") if n.strip() and int(n) > 0]
+        feed_events = [int(n) for n in args.feed_events.split(",") if n.strip() and int(n) > 0]
     except ValueError:
-        parser.error("--sizes, --planner-posts and --audit-events take numbers separated by commas, "
-                     "e.g. 5,50,500")
+        parser.error("--sizes, --planner-posts, --feed-events and --audit-events take numbers "
+                     "separated by commas, e.g. 5,50,500")
     if (sizes and min(sizes) < 1) or args.requests < 1 or args.warmups < 0:
         parser.error("sizes and --requests must be at least 1 (--sizes 0: skip), --warmups at least 0")
     if args.database_url and not _normalise(args.database_url).startswith("postgresql+psycopg://"):
@@ -403,7 +420,7 @@ def main(argv=None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     data = run_benchmark(sizes, args.database_url, args.requests, args.warmups, progress,
-                         audit_events, planner_posts)
+                         audit_events, planner_posts, feed_events)
     print(f"\nPranata benchmark on {data['meta']['database']}: {args.requests} requests per page "
           f"after {args.warmups} warm-ups, interleaved round-robin\n")
     if data["results"]:
@@ -412,6 +429,11 @@ def main(argv=None) -> int:
     if data["planner"]["results"]:
         print("The content planner, by number of posts\n")
         print(table(data["planner"], size_label="posts"))
+        print()
+    if data["feeds"]["results"]:
+        print("A calendar feed, by number of events (in process: the test client; http: a real "
+              "server on localhost)\n")
+        print(feeds_table(data["feeds"]))
         print()
     if data["audit_verify"]:
         print("flask --app wsgi audit verify, in a process of its own (walk: as the command "
@@ -431,6 +453,10 @@ def main(argv=None) -> int:
               if r["statuses"] != [200]]
     if failed:
         print("Pages that did not answer 200: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    if not data["feeds"]["statuses_ok"]:
+        print("A calendar feed case did not answer as expected (200, or 304 with the ETag)",
+              file=sys.stderr)
         return 1
     if any(run["exit_code"] != 0 or run["checked"] != run["events"] for run in data["audit_verify"]):
         print("audit verify did not pass over a generated chain", file=sys.stderr)

@@ -14,7 +14,7 @@ from planner.domain.ical import FeedMeta, render_calendar
 
 FOOTER = b"END:VCALENDAR\r\n"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-GROUP_OVERHEAD = 120  # bytes of bookkeeping per object, roughly, beside its rendered events
+GROUP_OVERHEAD = 160  # bytes of bookkeeping per object (key, offset, digest), roughly
 
 GroupKey = tuple[str, int]
 
@@ -41,9 +41,10 @@ class RenderedFeed:
     head_length: int
     keys: list[GroupKey]
     starts: list[int]
+    digests: list[bytes]  # of each object's bytes, in the order of `keys`
     zones: dict[GroupKey, tuple[str, ...]]
     zone_count: Counter = field(repr=False)
-    etag: str = ""  # a strong validator: the hash of the body
+    etag: str = ""
 
     @property
     def size(self) -> int:
@@ -63,12 +64,13 @@ def assemble(subscription_id: int, base: str, seq: int, fingerprint: str, meta: 
     for key in keys:
         offset += len(chunks[key].data)
         starts.append(offset)
+    digests = [digest_of(chunks[key].data) for key in keys]
     zones = {key: chunks[key].zones for key in keys}
     zone_count = Counter(zone for key in keys for zone in zones[key])
     head = _head(meta, zone_count)
     body = b"".join([head, *(chunks[key].data for key in keys), FOOTER])
     return RenderedFeed(subscription_id, base, seq, fingerprint, meta, body, len(head), keys,
-                        starts, zones, zone_count, etag_of(body))
+                        starts, digests, zones, zone_count, etag_of(head, digests))
 
 
 def patch(feed: RenderedFeed, seq: int, fingerprint: str,
@@ -81,6 +83,7 @@ def patch(feed: RenderedFeed, seq: int, fingerprint: str,
     zones = dict(feed.zones)
     keys: list[GroupKey] = []
     starts: list[int] = [0]
+    digests: list[bytes] = []
     parts: list = []
     done = 0  # old objects before this index are copied or dropped already
 
@@ -92,6 +95,7 @@ def patch(feed: RenderedFeed, seq: int, fingerprint: str,
         shift = starts[-1] - old_starts[done]
         parts.append(events[old_starts[done]:old_starts[stop]])
         keys.extend(old_keys[done:stop])
+        digests.extend(feed.digests[done:stop])
         starts.extend(s + shift for s in old_starts[done + 1:stop + 1])
         done = stop
 
@@ -106,6 +110,7 @@ def patch(feed: RenderedFeed, seq: int, fingerprint: str,
         if chunk is None:
             continue
         keys.append(key)
+        digests.append(digest_of(chunk.data))
         parts.append(chunk.data)
         starts.append(starts[-1] + len(chunk.data))
         zones[key] = chunk.zones
@@ -116,12 +121,21 @@ def patch(feed: RenderedFeed, seq: int, fingerprint: str,
         else feed.body[:head_length]
     body = b"".join([head, *parts, FOOTER])
     return RenderedFeed(feed.subscription_id, feed.base, seq, fingerprint, feed.meta, body,
-                        len(head), keys, starts, zones, zone_count, etag_of(body))
+                        len(head), keys, starts, digests, zones, zone_count, etag_of(head, digests))
 
 
-def etag_of(body: bytes) -> str:
-    """A strong ETag: the same bytes always give the same tag, whoever built them."""
-    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+def digest_of(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def etag_of(head: bytes, digests: list[bytes]) -> str:
+    """A strong ETag: the hash of the calendar's head and of each object's bytes in order,
+    so it changes whenever a byte of the body does, and a build that gives the same body
+    gives the same tag.  (Hashing the digests kept per object instead of the whole body
+    costs a few kilobytes of hashing per rebuild instead of megabytes.)"""
+    whole = hashlib.sha256(head)
+    whole.update(b"".join(digests))
+    return '"' + whole.hexdigest()[:40] + '"'
 
 
 def _head(meta: FeedMeta, zone_count: Counter) -> bytes:

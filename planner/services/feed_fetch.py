@@ -18,26 +18,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import select, text, update
 
 from planner.domain.access import Action, allowed
 from planner.domain.feeds import UNIT_KINDS, FeedKind, plausible_token, token_hash, window
 from planner.domain.ical import render_event
-from planner.domain.organisation import LANGUAGES
+from planner.domain.organisation import LANGUAGES, ZONES
 from planner.extensions import db
 from planner.feeds.cache import DEFAULT_MAX_BYTES, Chunk, FeedCache, RenderedFeed, assemble, patch
 from planner.models import FeedSubscription, Person, Unit
 from planner.permissions import Access
 from planner.queries import feed_state
-from planner.queries.feed_items import (FEED_OBJECT_TYPES, INCREMENTAL_TYPES, feed_groups,
-                                        feed_meta, feed_units)
+from planner.queries.feed_items import FEED_OBJECT_TYPES, INCREMENTAL_TYPES, feed_groups, feed_meta
+from planner.queries.feed_state import with_owner_and_unit as _with_owner_and_unit
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_fetched_at is written at most this often per feed
 MAX_CHANGED_OBJECTS = 500  # more changes than this since the last build: build it all again
@@ -56,72 +58,76 @@ class FetchResult:
 
 NOT_FOUND = FetchResult(404)
 GONE = FetchResult(410)
+LIMITED = FetchResult(429)
+
+
+class _Owner(NamedTuple):
+    """What `Access.load` reads of a person (the 304 path needs nothing more of them)."""
+
+    id: int
+    active: bool
 
 
 def fetch(token: str, now: datetime, *, if_none_match: str | None = None,
           if_modified_since: datetime | None = None, base_url: str = "",
-          uid_domain: str = "pranata") -> FetchResult:
-    """The answer to `GET /feeds/<token>.ics` at `now`."""
+          uid_domain: str = "pranata", admit: Callable[[], bool] | None = None) -> FetchResult:
+    """The answer to `GET /feeds/<token>.ics` at `now`.  `admit` is asked once the token
+    names a live subscription (the per-feed rate limit): False answers 429."""
     if not plausible_token(token):
         return NOT_FOUND
     digest = token_hash(token)
-    # The subscription, its owner and the unit it is read in (the owner's home unit for a
-    # personal feed) in one statement; the rows land in the session, so that the feed's
-    # relationships to them load without another query.
-    found = db.session.execute(
-        select(FeedSubscription, Person, Unit)
-        .join(Person, Person.id == FeedSubscription.person_id)
-        .join(Unit, Unit.id == func.coalesce(FeedSubscription.unit_id, Person.home_unit_id))
-        .where(FeedSubscription.token_hash == digest)).first()
-    if found is None or not hmac.compare_digest(found[0].token_hash, digest) \
-            or found[0].revoked_at is not None:
+    found = feed_state.subscription_by_token(digest)
+    if found is None or not hmac.compare_digest(found.token_hash, digest) \
+            or found.revoked_at is not None:
         return NOT_FOUND
-    sub, owner, scope = found
-    if not owner.active:
+    if admit is not None and not admit():
+        return LIMITED
+    if not found.owner_active:
         return GONE
-    access = Access.load(owner, now)
-    if sub.kind in UNIT_KINDS:
-        if not allowed(access.grants, Action.VIEW_POSTS, scope.path):
+    access = Access.load(_Owner(found.person_id, found.owner_active), now)
+    kind = FeedKind(found.kind)
+    if kind in UNIT_KINDS:
+        if not allowed(access.grants, Action.VIEW_POSTS, found.scope_path):
             return GONE
     elif not access.grants:
         return GONE
 
-    language = owner.preferred_language if owner.preferred_language in LANGUAGES else "id"
-    span = window(scope.zone, now)
-    base = _base_fingerprint(sub, language, access, scope.timezone, span.anchor, base_url,
-                             uid_domain)
-    units = feed_units(sub, access)
-    object_types = FEED_OBJECT_TYPES[FeedKind(sub.kind)]
-    seq = feed_state.last_change(units, object_types)
+    language = found.language if found.language in LANGUAGES else "id"
+    span = window(ZONES[found.scope_timezone], now)
+    base = _base_fingerprint(found, language, access, span.anchor, base_url, uid_domain)
+    paths = feed_state.feed_paths(kind, found.scope_path, [g.unit_path for g in access.grants])
+    object_types = FEED_OBJECT_TYPES[kind]
+    seq = feed_state.last_change(paths, object_types)
     fingerprint = _hash(f"{base}:{seq}")
-
-    # Read before anything commits (a commit expires the loaded rows).
-    name, etag, last_modified = sub.name, sub.cache_etag, sub.cache_last_modified
-    last = (sub.id, sub.last_fetched_at)
-    if sub.cache_fingerprint == fingerprint and \
+    etag, last_modified = found.cache_etag, found.cache_last_modified
+    if found.cache_fingerprint == fingerprint and \
             _not_modified(if_none_match, if_modified_since, etag, last_modified):
-        _note_fetch(*last, now)
-        return FetchResult(304, etag=etag, last_modified=last_modified, name=name)
+        _note_fetch(found.id, found.last_fetched_at, now)
+        return FetchResult(304, etag=etag, last_modified=last_modified, name=found.name)
 
     cache = feed_cache()
-    feed = cache.get(sub.id)
+    feed = cache.get(found.id)
     if feed is None or feed.fingerprint != fingerprint:
+        sub, owner, _scope = db.session.execute(
+            _with_owner_and_unit(select(FeedSubscription, Person, Unit))
+            .where(FeedSubscription.id == found.id)).one()
         with force_locale(language):
-            feed = _build(sub, access, span, feed, base, seq, fingerprint, units, object_types,
-                          base_url=base_url, uid_domain=uid_domain, language=language)
+            feed = _build(sub, Access(owner, access.grants), span, feed, base, seq, fingerprint,
+                          paths, object_types, base_url=base_url, uid_domain=uid_domain,
+                          language=language)
         cache.put(feed)
     if feed.etag != etag or last_modified is None:
         last_modified = now.replace(microsecond=0)
     changed = {}
-    if (sub.cache_fingerprint, etag, sub.cache_last_modified) != \
+    if (found.cache_fingerprint, etag, found.cache_last_modified) != \
             (fingerprint, feed.etag, last_modified):
         changed = {"cache_fingerprint": fingerprint, "cache_etag": feed.etag,
                    "cache_last_modified": last_modified}
-    _note_fetch(*last, now, **changed)
+    _note_fetch(found.id, found.last_fetched_at, now, **changed)
     if _not_modified(if_none_match, if_modified_since, feed.etag, last_modified):
-        return FetchResult(304, etag=feed.etag, last_modified=last_modified, name=name)
+        return FetchResult(304, etag=feed.etag, last_modified=last_modified, name=found.name)
     return FetchResult(200, body=feed.body, etag=feed.etag, last_modified=last_modified,
-                       name=name)
+                       name=found.name)
 
 
 def forget(subscription_id: int) -> None:
@@ -155,14 +161,15 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _base_fingerprint(sub: FeedSubscription, language: str, access: Access, zone: str,
-                      anchor, base_url: str, uid_domain: str) -> str:
+def _base_fingerprint(found, language: str, access: Access, anchor, base_url: str,
+                      uid_domain: str) -> str:
     """Everything a feed is made from except the last audited change."""
     grants = sorted((g.unit_id, g.unit_path, str(g.role), g.acting_for_id or 0, g.acting_kind or "")
                     for g in access.grants)
-    parts = (renderer_version(), str(sub.kind), sub.person_id, sub.unit_id, sub.channel_id,
-             sub.category_id, str(sub.state) if sub.state else None, sub.name, language, zone,
-             anchor.isoformat(), base_url, uid_domain, grants)
+    parts = (renderer_version(), str(found.kind), found.person_id, found.unit_id,
+             found.channel_id, found.category_id, str(found.state) if found.state else None,
+             found.name, language, str(found.scope_timezone), anchor.isoformat(), base_url,
+             uid_domain, grants)
     return _hash(repr(parts))
 
 
@@ -212,10 +219,10 @@ def _etag_listed(header: str, etag: str) -> bool:
 # -- building ---------------------------------------------------------------------------
 
 def _build(sub, access, span, cached: RenderedFeed | None, base: str, seq: int,
-           fingerprint: str, units, object_types, *, base_url: str, uid_domain: str,
+           fingerprint: str, paths, object_types, *, base_url: str, uid_domain: str,
            language: str) -> RenderedFeed:
     if cached is not None and cached.base == base and cached.seq < seq:
-        changes = feed_state.changes_since(cached.seq, units, object_types,
+        changes = feed_state.changes_since(cached.seq, paths, object_types,
                                            limit=MAX_CHANGED_OBJECTS)
         if changes is not None and all(kind in INCREMENTAL_TYPES and object_id is not None
                                        for kind, object_id in changes):
@@ -243,7 +250,9 @@ def _chunks(groups) -> dict:
 def _note_fetch(subscription_id: int, last_fetched_at: datetime | None, now: datetime,
                 **cache_fields) -> None:
     """Count the fetch; write when it was (at most once a minute per feed, adding the
-    fetches counted meanwhile) and what the build gave, in one short plain UPDATE."""
+    fetches counted meanwhile) and what the build gave, in one short plain UPDATE.  Losing
+    it in a crash costs one rebuild, so on PostgreSQL the commit does not wait for the
+    write-ahead log to reach the disk."""
     feed_cache()
     counts = current_app.extensions["pranata_feed_fetches"]
     with _setup_lock:
@@ -253,7 +262,13 @@ def _note_fetch(subscription_id: int, last_fetched_at: datetime | None, now: dat
             return
         counts.pop(subscription_id, None)
     table = FeedSubscription.__table__
-    db.session.execute(update(table).where(table.c.id == subscription_id)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ASYNC_COMMIT)
+    connection.execute(update(table).where(table.c.id == subscription_id)
                        .values(last_fetched_at=now, fetch_count=table.c.fetch_count + pending,
                                **cache_fields))
     db.session.commit()
+
+
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
