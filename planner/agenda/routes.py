@@ -72,7 +72,8 @@ def index():
     managed = [u for u in units if access.can(Action.MANAGE_AGENDA, u)]
     return render_template("agenda/index.html", rows=rows, filters=filters, start=start, end=end,
                            zone=zone_unit.timezone.value, new_unit_choices=unit_choices(managed),
-                           uncovered_count=sum(1 for row in rows if row.uncovered))
+                           uncovered_count=sum(1 for row in rows if row.uncovered),
+                           subscribe_unit=unit or (units[0] if units else None))
 
 
 @bp.route("/agenda/new")

@@ -419,3 +419,10 @@ def test_a_prefilled_unit_the_person_may_not_see_is_not_offered(client, demo):
     page = text(client.get(f"/feeds?kind=unit&unit={dpppa}"))
     assert str(dpppa) not in options(page, "unit")
     assert selected(page, "unit") in (None, "0")
+
+
+def test_the_agendas_subscribe_link_names_the_chosen_unit(client, prokompim):
+    sign_in(client, email("author"))
+    agenda = text(client.get(f"/agenda?unit={prokompim}"))
+    link = html.unescape(re.search(r'href="([^"]+)" data-testid="subscribe-link"', agenda).group(1))
+    assert link == f"/feeds?kind=agenda&unit={prokompim}"
