@@ -40,14 +40,15 @@ def _by_token():
         subscription.name, subscription.token_hash, subscription.revoked_at,
         subscription.last_fetched_at, subscription.cache_fingerprint, subscription.cache_etag,
         subscription.cache_last_modified, Person.active.label("owner_active"),
-        Person.preferred_language.label("language"), Unit.path.label("scope_path"),
+        Person.name.label("owner_name"), Person.preferred_language.label("language"),
+        Unit.path.label("scope_path"),
         Unit.timezone.label("scope_timezone"))
         .select_from(FeedSubscription)).where(FeedSubscription.token_hash == bindparam("digest"))
 
 
 def subscription_by_token(digest: str) -> Row | None:
     """The subscription whose token hashes to `digest` (revoked or not), with its owner's
-    `owner_active` and `language`, and the `scope_path` and `scope_timezone` of the unit it
+    `owner_active`, `owner_name` and `language`, and the `scope_path` and `scope_timezone` of the unit it
     is read in.  One statement through the unique index on token_hash."""
     return db.session.connection().execute(_by_token(), {"digest": digest}).first()
 

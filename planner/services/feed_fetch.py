@@ -101,7 +101,7 @@ def fetch(token: str, now: datetime, *, if_none_match: str | None = None,
     fingerprint = _hash(f"{base}:{seq}")
     etag, last_modified = found.cache_etag, found.cache_last_modified
     if found.cache_fingerprint == fingerprint and \
-            _not_modified(if_none_match, if_modified_since, etag, last_modified):
+            _not_modified(if_none_match, if_modified_since, etag, last_modified, now):
         _note_fetch(found.id, found.last_fetched_at, now)
         return FetchResult(304, etag=etag, last_modified=last_modified, name=found.name)
 
@@ -124,7 +124,7 @@ def fetch(token: str, now: datetime, *, if_none_match: str | None = None,
         changed = {"cache_fingerprint": fingerprint, "cache_etag": feed.etag,
                    "cache_last_modified": last_modified}
     _note_fetch(found.id, found.last_fetched_at, now, **changed)
-    if _not_modified(if_none_match, if_modified_since, feed.etag, last_modified):
+    if _not_modified(if_none_match, if_modified_since, feed.etag, last_modified, now):
         return FetchResult(304, etag=feed.etag, last_modified=last_modified, name=found.name)
     return FetchResult(200, body=feed.body, etag=feed.etag, last_modified=last_modified,
                        name=found.name)
@@ -168,8 +168,8 @@ def _base_fingerprint(found, language: str, access: Access, anchor, base_url: st
                     for g in access.grants)
     parts = (renderer_version(), str(found.kind), found.person_id, found.unit_id,
              found.channel_id, found.category_id, str(found.state) if found.state else None,
-             found.name, language, str(found.scope_timezone), anchor.isoformat(), base_url,
-             uid_domain, grants)
+             found.name, found.owner_name, language, str(found.scope_timezone),
+             anchor.isoformat(), base_url, uid_domain, grants)
     return _hash(repr(parts))
 
 
@@ -192,26 +192,28 @@ def renderer_version() -> str:
 
 
 def _not_modified(if_none_match: str | None, if_modified_since: datetime | None, etag: str | None,
-                  last_modified: datetime | None) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+                  last_modified: datetime | None, now: datetime) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since (a date
+    later than now is not a valid one and is ignored)."""
     if etag is None:
         return False
     if if_none_match is not None:
         return _etag_listed(if_none_match, etag)
-    if if_modified_since is not None and last_modified is not None:
+    if if_modified_since is not None and last_modified is not None and if_modified_since <= now:
         return last_modified.replace(microsecond=0) <= if_modified_since
     return False
 
 
 def _etag_listed(header: str, etag: str) -> bool:
-    """Weak comparison, as If-None-Match asks: W/"x" matches "x"; "*" matches any."""
+    """Weak comparison, as If-None-Match asks: W/"x" matches "x"; "*" matches any.  (An
+    ETag is no secret: it is the hash of what the feed's holder receives anyway.)"""
     for candidate in header.split(","):
         candidate = candidate.strip()
         if candidate == "*":
             return True
         if candidate.startswith("W/"):
             candidate = candidate[2:]
-        if candidate and hmac.compare_digest(candidate.encode(), etag.encode()):
+        if candidate == etag:
             return True
     return False
 

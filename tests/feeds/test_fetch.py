@@ -2,7 +2,7 @@
 to the feed, and who gets 404 or 410.  Run on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 import pytest
@@ -16,7 +16,7 @@ from planner.models import FeedSubscription, RoleAssignment
 from planner.permissions import Access
 from planner.services import feed_fetch
 from planner.services.feeds import regenerate_subscription, revoke_subscription
-from planner.services.people import set_active, set_language
+from planner.services.people import set_active, set_language, update_person
 from planner.services.roles import end_assignment
 from tests.feeds.fetch_helpers import (StatementCounter, at, cancel_post, fetch_world, move_post,
                                        new_post, person, subscribe, subscription)
@@ -96,6 +96,26 @@ def test_if_modified_since_gets_304_when_nothing_changed_since(client, world):
     # If-None-Match decides when both are sent (RFC 9110 13.2.2).
     both = client.get(url(world.token), headers={"If-Modified-Since": since, "If-None-Match": '"x"'})
     assert both.status_code == 200
+
+
+def test_an_if_modified_since_later_than_now_is_ignored(client, world):
+    client.get(url(world.token))
+    future = http_date(datetime.now(timezone.utc) + timedelta(days=1))
+    assert client.get(url(world.token), headers={"If-Modified-Since": future}).status_code == 200
+
+
+def test_a_personal_feed_follows_its_owners_name(app, client, world):
+    with app.app_context():
+        _, token = subscribe(person(world.author), FeedKind.PERSONAL, name="Tugas saya")
+    first = client.get(url(token))
+    with app.app_context():
+        admin, author = person(world.sysadmin), person(world.author)
+        update_person(admin, Access.load(admin), author, home_unit=author.home_unit,
+                      name="Admin Akun Baru", email=author.email, nip=author.nip,
+                      position_title=author.position_title,
+                      preferred_language=author.preferred_language, expected_version=author.version)
+    renamed = client.get(url(token), headers={"If-None-Match": first.headers["ETag"]})
+    assert renamed.status_code == 200 and b"Admin Akun Baru" in renamed.get_data()
 
 
 def test_a_change_the_feed_does_not_show_keeps_the_etag(app, client, make_client, world):
