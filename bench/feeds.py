@@ -3,7 +3,9 @@
 same bytes from memory and the trivial /healthz, all in one run.
 
 For each number of events a fresh database gets the real migrations, a small generated
-government (`generate_government(5)`: the people, the SOP, the categories) and, in its
+government (`generate_government(5)`: the people, the SOP, the categories, and ten audit
+events per feed event spread over its units, so that the last-change lookup walks a real
+trail: 100,000 at 10,000 events) and, in its
 deepest unit, two channels made through the channel service and `events` post variants
 (posts with two variants each, in every state, spread over the feed's window of 90 days
 back and 365 ahead) written in bulk.  The root unit's author subscribes to that unit's
@@ -12,8 +14,9 @@ publication calendar through the subscription service.  Then, every round:
   1. a change through a real service (`update_post`: one post's title), untimed, then
      "warm build": GET the feed (the worker patches the one post into its copy);
   2. in a rotating order: "304" (GET with the current ETag), "plain bytes" (an endpoint
-     of the bench app writing the feed's bytes, already rendered, from memory) and
-     "healthz".
+     of the bench app writing the feed's bytes, already rendered, from memory), "healthz",
+     and "one query" (an endpoint of the bench app answering after one `SELECT 1` through
+     the session: what touching the database at all costs a request, for reference).
 Then, as many times, "cold build": the worker's copy dropped, then GET (everything read and
 rendered), measured after the others because of the memory it churns.
 
@@ -36,12 +39,14 @@ from datetime import datetime, timedelta, timezone
 from bench.run import MIGRATIONS, PASSWORD, QueryCounter, make_app, p95
 
 DEFAULT_FEED_EVENTS = (1_000, 10_000)
-CASES = ("healthz", "plain bytes", "304", "warm build", "cold build")
-ROTATED = ("304", "plain bytes", "healthz")
+CASES = ("healthz", "one query", "plain bytes", "304", "warm build", "cold build")
+ROTATED = ("304", "plain bytes", "healthz", "one query")
 TRANSPORTS = ("in process", "http")
 TARGETS = {"warm build": ("plain bytes", 3.0), "304": ("healthz", 2.0)}
 TARGET_EVENTS = 10_000  # the issue's targets are for this size; other sizes are reported
+AUDIT_EVENTS_PER_EVENT = 10  # the audit trail behind the feed: 100,000 events at 10,000
 PLAIN = "/_bench/plain-feed"
+ONE_QUERY = "/_bench/one-query"
 STATES = (("draft", 20), ("in_review", 15), ("approved", 15), ("scheduled", 15),
           ("published", 25), ("returned", 5), ("cancelled", 5))
 
@@ -70,7 +75,7 @@ class FeedSize:
 
 # -- the data -----------------------------------------------------------------------------
 
-def build_feed_world(app, events: int, seed: int = 11) -> dict:
+def build_feed_world(app, events: int, seed: int = 11, audit_events: int | None = None) -> dict:
     """Migrations, a small government, `events` variants in its deepest unit and a
     subscription to that unit's publication calendar.  Returns the token and ids."""
     from flask_migrate import upgrade
@@ -89,7 +94,9 @@ def build_feed_world(app, events: int, seed: int = 11) -> dict:
     rng = random.Random(seed)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
-        made = generate_government(5, password=PASSWORD, audit_events=500)
+        if audit_events is None:
+            audit_events = AUDIT_EVENTS_PER_EVENT * events
+        made = generate_government(5, password=PASSWORD, audit_events=audit_events)
         unit = made["deep_unit"]
         author = db.session.scalar(select(Person).where(Person.email == made["author"]))
         channels = [create_channel(None, None, unit, platform=platform, name=name, handle=handle)
@@ -205,6 +212,8 @@ class OverHTTP:
 
 def measure_feed(events: int, databases, requests: int = 30, warmups: int = 3,
                  database: str = "sqlite", transports=TRANSPORTS) -> FeedSize:
+    from sqlalchemy import text
+
     from planner.extensions import db
 
     url = databases.create(f"feed{events}")
@@ -216,7 +225,11 @@ def measure_feed(events: int, databases, requests: int = 30, warmups: int = 3,
         def plain_bytes():
             return app.response_class(plain["body"], content_type="text/calendar; charset=utf-8")
 
+        def one_query():
+            return {"one": db.session.execute(text("SELECT 1")).scalar()}
+
         app.add_url_rule(PLAIN, "bench_plain_feed", plain_bytes)
+        app.add_url_rule(ONE_QUERY, "bench_one_query", one_query)
         try:
             world = build_feed_world(app, events)
             with app.app_context():
@@ -255,7 +268,7 @@ def _measure(app, world, transport, engine, plain, events, requests, warmups) ->
     def request(case: str, round_: int) -> None:
         if case == "cold build":
             drop_cached_feed(app, world)
-        path = {"healthz": "/healthz", "plain bytes": PLAIN}.get(case, feed)
+        path = {"healthz": "/healthz", "plain bytes": PLAIN, "one query": ONE_QUERY}.get(case, feed)
         sent = {"If-None-Match": state["etag"]} if case == "304" else {}
         counter.count = 0
         start = time.perf_counter()
@@ -291,8 +304,8 @@ def _measure(app, world, transport, engine, plain, events, requests, warmups) ->
             for case in CASES]
 
 
-EXPECTED_STATUS = {"healthz": [200], "plain bytes": [200], "304": [304], "warm build": [200],
-                   "cold build": [200]}
+EXPECTED_STATUS = {"healthz": [200], "one query": [200], "plain bytes": [200], "304": [304],
+                   "warm build": [200], "cold build": [200]}
 
 
 def feeds_report(results: list[FeedSize]) -> dict:
@@ -311,6 +324,8 @@ def feeds_report(results: list[FeedSize]) -> dict:
                                "met": ratio <= target})
     for row in rows:
         row["ok"] = row["statuses"] == EXPECTED_STATUS[row["case"]]
+        baseline = medians[(row["events"], row["transport"], "healthz")]
+        row["x_healthz"] = round(row["median_ms"] / baseline, 2) if baseline else float("nan")
     return {"sizes": [{k: v for k, v in asdict(r).items() if k != "cases"} for r in results],
             "results": rows, "ratios": ratios,
             "statuses_ok": all(row["ok"] for row in rows)}
@@ -319,9 +334,10 @@ def feeds_report(results: list[FeedSize]) -> dict:
 # -- output -----------------------------------------------------------------------------------
 
 def feeds_table(data: dict) -> str:
-    headers = ("events", "transport", "case", "median ms", "p95 ms", "queries", "KB")
+    headers = ("events", "transport", "case", "median ms", "p95 ms", "× healthz", "queries", "KB")
     rows = [(f"{r['events']:,}", r["transport"], r["case"] + ("" if r["ok"] else f"  HTTP {r['statuses']}"),
-             f"{r['median_ms']:.2f}", f"{r['p95_ms']:.2f}", str(r["queries"]), f"{r['bytes'] / 1024:.1f}")
+             f"{r['median_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['x_healthz']:.1f}", str(r["queries"]),
+             f"{r['bytes'] / 1024:.1f}")
             for r in data["results"]]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     left = {1, 2}
@@ -343,8 +359,13 @@ def feeds_table(data: dict) -> str:
 
 def feeds_summary(data: dict) -> list[str]:
     lines = []
+    medians = {(r["events"], r["transport"], r["case"]): r["median_ms"] for r in data.get("results", [])}
     for r in data.get("ratios", []):
         target = "target" if r["events"] == TARGET_EVENTS or r["case"] == "304" else "reference"
-        lines.append(f"Feed, {r['events']:,} events, {r['transport']}: {r['case']} = {r['ratio']:.2f} × "
-                     f"{r['against']} ({target} ≤ {r['target']:g}×: {'met' if r['met'] else 'MISSED'}).")
+        line = (f"Feed, {r['events']:,} events, {r['transport']}: {r['case']} = {r['ratio']:.2f} × "
+                f"{r['against']} ({target} ≤ {r['target']:g}×: {'met' if r['met'] else 'MISSED'})")
+        one_query = medians.get((r["events"], r["transport"], "one query"))
+        if r["case"] == "304" and one_query:
+            line += f"; {medians[(r['events'], r['transport'], '304')] / one_query:.2f} × one query"
+        lines.append(line + ".")
     return lines
