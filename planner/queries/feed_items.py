@@ -136,7 +136,8 @@ def feed_meta(sub: FeedSubscription, access: Access, *, language: str) -> FeedMe
     with force_locale(language):
         kind = _(FEED_KIND_LABELS[FeedKind(sub.kind)])
         if sub.kind == FeedKind.PERSONAL:
-            description = _("%(kind)s of %(person)s, from Pranata", kind=kind, person=sub.person.name)
+            description = _("Drafts, reviews, approvals and coverage duties of %(person)s, from Pranata",
+                            person=sub.person.name)
         else:
             description = _("%(kind)s of %(unit)s, from Pranata", kind=kind, unit=unit.name)
     return FeedMeta(name=sub.name or kind, zone=zone_name(unit), description=description)
