@@ -97,7 +97,8 @@ def fetch(token: str, now: datetime, *, if_none_match: str | None = None,
     base = _base_fingerprint(found, language, access, span.anchor, base_url, uid_domain)
     paths = feed_state.feed_paths(kind, found.scope_path, [g.unit_path for g in access.grants])
     object_types = FEED_OBJECT_TYPES[kind]
-    seq = feed_state.last_change(paths, object_types)
+    seq = (found.unit_last_change or 0) if kind in UNIT_KINDS \
+        else feed_state.last_change(paths, object_types)
     fingerprint = _hash(f"{base}:{seq}")
     etag, last_modified = found.cache_etag, found.cache_last_modified
     if found.cache_fingerprint == fingerprint and \

@@ -64,6 +64,11 @@ def test_the_units_watched_are_those_the_feeds_content_reads(app):
             access = Access.load(sub.person, datetime.now(timezone.utc))
             found = feed_state.subscription_by_token(sub.token_hash)
             assert found.id == sub.id and found.scope_path == sub.scope_unit.path
+            if sub.kind == FeedKind.PERSONAL:
+                assert found.unit_last_change is None
+            else:
+                assert found.unit_last_change == feed_state.last_change(
+                    [found.scope_path], FEED_OBJECT_TYPES[sub.kind]) > 0
             assert feed_state.feed_paths(FeedKind(sub.kind), found.scope_path,
                                          [g.unit_path for g in access.grants]) \
                 == feed_unit_paths(sub, access), sub.name
