@@ -262,6 +262,11 @@ def _note_fetch(subscription_id: int, last_fetched_at: datetime | None, now: dat
         counts[subscription_id] = pending = counts.get(subscription_id, 0) + 1
         due = last_fetched_at is None or now - last_fetched_at >= TOUCH_EVERY
         if not (due or cache_fields):
+            # Nothing to write: end the reads with COMMIT rather than the ROLLBACK that ends
+            # a request.  psycopg forgets its prepared statements whenever it sees a
+            # ROLLBACK; kept, the next fetch on this connection skips PostgreSQL's planning
+            # (about a millisecond off a 304).
+            db.session.commit()
             return
         counts.pop(subscription_id, None)
     table = FeedSubscription.__table__
