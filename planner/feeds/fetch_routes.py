@@ -32,7 +32,8 @@ RETRY_AFTER = "60"
 @bp.url_value_preprocessor
 def _no_referrer(endpoint, values) -> None:
     """Asked before any other hook runs, so that even an answer refused early keeps the
-    feed's address out of Referer headers (planner.web.pin_referrer_policy applies `g.referrer_policy` last)."""
+    feed's address out of Referer headers (`planner.web.pin_referrer_policy` applies
+    `g.referrer_policy` last, after the security headers)."""
     if endpoint == "feeds.fetch":
         g.referrer_policy = "no-referrer"
 

@@ -7,12 +7,12 @@ anchored on, the address settings, and the last audit event that could change th
 A client holding the ETag of an unchanged fingerprint gets 304 without anything being
 built.  Otherwise the worker's rendered copy is served if its fingerprint matches, patched
 when only posts, agenda events or slots changed (just those objects are read and rendered
-again), or built from scratch.  The ETag is the hash of the body, so a rebuild that changes
-nothing keeps it, and what the last build gave is stored on the subscription so that
-every worker can answer 304.
+again), or built from scratch.  The ETag is a hash of the body's bytes, so a rebuild that
+changes nothing keeps it, and what the last build gave is stored on the subscription so
+that every worker can answer 304.
 
-Reads only, apart from two plain UPDATEs of the subscription (what the last build gave;
-when it was last fetched, at most once a minute): a fetch is not an audited change."""
+Reads only, apart from one plain UPDATE of the subscription (what the last build gave; when
+it was last fetched, at most once a minute): a fetch is not an audited change."""
 from __future__ import annotations
 
 import hashlib
@@ -261,14 +261,16 @@ def _note_fetch(subscription_id: int, last_fetched_at: datetime | None, now: dat
     with _setup_lock:
         counts[subscription_id] = pending = counts.get(subscription_id, 0) + 1
         due = last_fetched_at is None or now - last_fetched_at >= TOUCH_EVERY
-        if not (due or cache_fields):
-            # Nothing to write: end the reads with COMMIT rather than the ROLLBACK that ends
-            # a request.  psycopg forgets its prepared statements whenever it sees a
-            # ROLLBACK; kept, the next fetch on this connection skips PostgreSQL's planning
-            # (about a millisecond off a 304).
-            db.session.commit()
-            return
-        counts.pop(subscription_id, None)
+        write = due or bool(cache_fields)
+        if write:
+            counts.pop(subscription_id, None)
+    if not write:
+        # Nothing to write: end the reads with COMMIT rather than the ROLLBACK that ends a
+        # request.  psycopg forgets its prepared statements whenever it sees a ROLLBACK;
+        # kept, the next fetch on this connection skips PostgreSQL's planning (about a
+        # millisecond off a 304).
+        db.session.commit()
+        return
     table = FeedSubscription.__table__
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
