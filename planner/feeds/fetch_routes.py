@@ -20,7 +20,7 @@ from limits import parse_many
 from werkzeug.http import http_date
 
 from planner.domain.feeds import plausible_token, token_hash
-from planner.extensions import limiter
+from planner.extensions import csrf, limiter
 from planner.feeds import bp
 from planner.models.base import utcnow
 from planner.services import feed_fetch
@@ -40,6 +40,7 @@ def _no_referrer(endpoint, values) -> None:
 
 @bp.get("/feeds/<token>.ics")
 @limiter.exempt  # limited in the view: per feed once the token is known, per address on 404
+@csrf.exempt  # GET and HEAD only, which CSRF protection leaves alone anyway: no session here
 def fetch(token: str):
     config = current_app.config
     key = token_hash(token) if plausible_token(token) else None

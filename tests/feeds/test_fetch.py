@@ -56,6 +56,15 @@ def test_a_feed_answers_200_with_its_headers_and_no_cookie_without_signing_in(cl
     assert f"post-{world.health_post}@pranata" not in found  # another unit's post
 
 
+def test_a_signed_in_browser_gets_the_feed_and_no_new_cookie(client, world):
+    client.login("author@uji.pranata.test", "rahasia-uji-123")
+    for token, status in ((world.token, 200), (new_token(), 404)):
+        response = client.get(url(token))
+        assert response.status_code == status
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
 def test_head_gives_the_same_headers_without_a_body(client, world):
     got = client.get(url(world.token))
     head = client.http.head(url(world.token))
