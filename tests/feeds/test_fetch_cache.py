@@ -4,7 +4,7 @@ in-process cache is bounded and forgets on demand; another worker answers 304 fr
 subscription stores."""
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
 import pytest
 from hypothesis import given, settings
