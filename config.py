@@ -62,6 +62,8 @@ class Config:
     FEED_UID_DOMAIN = os.environ.get("FEED_UID_DOMAIN", "pranata")
     FEED_FETCH_LIMIT = os.environ.get("FEED_FETCH_LIMIT", "30 per minute;600 per hour")
     FEED_UNKNOWN_LIMIT = os.environ.get("FEED_UNKNOWN_LIMIT", "30 per minute")
+    # Rendered feeds each worker keeps in memory (least recently used dropped first).
+    FEED_CACHE_MAX_BYTES = int(os.environ.get("FEED_CACHE_MAX_BYTES", 64 * 1024 * 1024))
     # An agenda file larger than this is refused before it is parsed.
     AGENDA_IMPORT_MAX_BYTES = int(os.environ.get("AGENDA_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
     BABEL_DEFAULT_LOCALE = "id"

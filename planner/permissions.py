@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from functools import lru_cache
+
 from flask import g
 from flask_login import current_user
-from sqlalchemy import false, or_, select
+from sqlalchemy import bindparam, cast, false, null, or_, select, union_all
 
 from planner.domain.access import Action, Grant, allowed, roles_for, scope_paths
 from planner.domain.errors import NotPermitted, NotVisible
@@ -38,31 +40,14 @@ class Access:
             return cls(person, [])
         now = now or datetime.now(timezone.utc)
         today = {code: local_today(zone, now) for code, zone in ZONES.items()}
-        earliest, latest = min(today.values()), max(today.values())
-
-        def current(model):
-            return (model.valid_from <= latest) & (
-                model.valid_to.is_(None) | (model.valid_to >= earliest))
-
+        params = {"person": person.id, "earliest": min(today.values()),
+                  "latest": max(today.values())}
         grants: list[Grant] = []
-        rows = db.session.execute(
-            select(RoleAssignment.role, RoleAssignment.valid_from, RoleAssignment.valid_to,
-                   Unit.id, Unit.path, Unit.timezone)
-            .join(Unit, RoleAssignment.unit_id == Unit.id)
-            .where(RoleAssignment.person_id == person.id, current(RoleAssignment))
-        ).all()
-        for role, start, end, unit_id, path, tz in rows:
+        for role, start, end, delegator_id, kind, unit_id, path, tz in \
+                db.session.connection().execute(_grants_statement(), params):
             if start <= today[tz] and (end is None or today[tz] <= end):
-                grants.append(Grant(unit_id, path, Role(role)))
-        rows = db.session.execute(
-            select(Delegation.role, Delegation.valid_from, Delegation.valid_to,
-                   Delegation.delegator_id, Delegation.kind, Unit.id, Unit.path, Unit.timezone)
-            .join(Unit, Delegation.unit_id == Unit.id)
-            .where(Delegation.delegate_id == person.id, current(Delegation))
-        ).all()
-        for role, start, end, delegator_id, kind, unit_id, path, tz in rows:
-            if start <= today[tz] and (end is None or today[tz] <= end):
-                grants.append(Grant(unit_id, path, Role(role), delegator_id, kind))
+                grants.append(Grant(unit_id, path, Role(role), delegator_id, kind)
+                              if delegator_id is not None else Grant(unit_id, path, Role(role)))
         return cls(person, grants)
 
     # -- questions -------------------------------------------------------
@@ -145,6 +130,30 @@ class Access:
             raise NotVisible(model.__name__)
         self.require(action, obj)
         return obj
+
+
+@lru_cache(maxsize=1)
+def _grants_statement():
+    """The roles a person holds around today, their own and as an acting official, in one
+    statement built once (building it cost more than running it) and run with bound values."""
+    person, earliest, latest = bindparam("person"), bindparam("earliest"), bindparam("latest")
+
+    def current(model):
+        return (model.valid_from <= latest) & (model.valid_to.is_(None) | (model.valid_to >= earliest))
+
+    delegation = Delegation.__table__.c
+    roles = (select(RoleAssignment.role, RoleAssignment.valid_from, RoleAssignment.valid_to,
+                    cast(null(), delegation.delegator_id.type).label("delegator_id"),
+                    cast(null(), delegation.kind.type).label("kind"),
+                    Unit.id, Unit.path, Unit.timezone)
+             .join(Unit, RoleAssignment.unit_id == Unit.id)
+             .where(RoleAssignment.person_id == person, current(RoleAssignment)))
+    delegations = (select(Delegation.role, Delegation.valid_from, Delegation.valid_to,
+                          Delegation.delegator_id, Delegation.kind, Unit.id, Unit.path,
+                          Unit.timezone)
+                   .join(Unit, Delegation.unit_id == Unit.id)
+                   .where(Delegation.delegate_id == person, current(Delegation)))
+    return union_all(roles, delegations)
 
 
 def current_access() -> Access:

@@ -78,7 +78,7 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
             setattr(unit, field, new)
         unit.updated_by_id = actor.id
         if moving:
-            old_path, old_depth = unit.path, unit.depth
+            old_path, old_depth, old_parent_id = unit.path, unit.depth, unit.parent_id
             changes["parent_id"] = (unit.parent_id, parent.id)
             unit.parent = parent
             unit.path = unit_path(parent.path, unit.id)
@@ -87,6 +87,10 @@ def update_unit(actor: Person, access: Access, unit: Unit, *, name: str, short_n
             _rebase_descendants(old_path, unit.path, unit.depth - old_depth)
         record(actor, "unit.updated", unit, unit.id,
                changes={k: [old, new] for k, (old, new) in changes.items()})
+        if moving:
+            # The old parent's trail says a unit left it (and whatever watches the old
+            # subtree's changes, such as a calendar feed, sees the move too).
+            record(actor, "unit.moved_out", unit, old_parent_id, to_parent_id=parent.id)
     return unit
 
 
