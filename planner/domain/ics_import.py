@@ -14,7 +14,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import icalendar
 import recurring_ical_events
@@ -24,6 +24,9 @@ from icalendar.timezone import tzp
 from planner.domain.content import EventStatus
 from planner.domain.errors import N_
 from planner.domain.feeds import DAYS_AHEAD, DAYS_BACK, window
+from planner.domain.ics_limits import (FIRST_YEAR, LAST_YEAR, ExpansionTooLong, check_zone_names,
+                                       expansion_budget, plausible_year, zone_lookup_breaks,
+                                       zones_of_this_file)
 from planner.domain.ics_text import (FIELD, MAX_PROBLEMS, MESSAGES, CalendarRefused, EventOutline,
                                      Outline, content_lines, decode, excerpt, outline, unescape)
 
@@ -110,21 +113,28 @@ def parse_calendar(data: bytes, *, filename: str, zone: tzinfo, now: datetime, m
     if len(shape.events) > max_events:
         raise CalendarRefused.one("too_many", count=len(shape.events), limit=max_events)
     _check_outlines(shape)
-    calendar = _read("\r\n".join(f"{item.name}{item.params}:{item.value}" for item in lines))
-    components = calendar.walk("VEVENT")
-    if len(components) != len(shape.events):
-        raise CalendarRefused.one("unreadable", detail="VEVENT")
-    problems: list[tuple[str, dict]] = []
-    for component, seen in zip(components, shape.events):
-        problems.extend(_problems(component, seen, zone))
-        component[LINE] = str(seen.line)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    if problems:
-        raise CalendarRefused(problems[:MAX_PROBLEMS])
-    calendar = _on_clock(calendar, shape, zone)
+    check_zone_names(lines)
     span = window(zone, now, days_back, days_ahead)
-    events, left_out = _expand(calendar, shape, zone, span.start, span.end, max_events, untitled)
+    try:
+        # Reading the file's own time zones and expanding rules walks recurrence rules.
+        with zones_of_this_file(), expansion_budget():
+            calendar = _read("\r\n".join(f"{item.name}{item.params}:{item.value}" for item in lines))
+            components = calendar.walk("VEVENT")
+            if len(components) != len(shape.events):
+                raise CalendarRefused.one("unreadable", detail="VEVENT")
+            problems: list[tuple[str, dict]] = []
+            for component, seen in zip(components, shape.events):
+                problems.extend(_problems(component, seen, zone))
+                component[LINE] = str(seen.line)
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+            if problems:
+                raise CalendarRefused(problems[:MAX_PROBLEMS])
+            calendar = _on_clock(calendar, shape, zone)
+            events, left_out = _expand(calendar, shape, zone, span.start, span.end, max_events,
+                                       untitled)
+    except ExpansionTooLong:
+        raise CalendarRefused.one("too_long_to_expand") from None
     return ParsedCalendar(_calendar_name(shape, filename), tuple(events), span.start, span.end, left_out)
 
 
@@ -154,6 +164,8 @@ def _read(text: str) -> icalendar.Calendar:
         return icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, TypeError, IndexError, OverflowError) as error:
         raise CalendarRefused.one("unreadable", detail=excerpt(str(error))) from None
+    except OSError:  # a name the standard library took for a file (never its path in a message)
+        raise CalendarRefused.one("unreadable", detail="TZID") from None
 
 
 def _values(component, name: str) -> list:
@@ -178,6 +190,13 @@ def _instant(value, zone: tzinfo) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def _one_time(value):
+    """The date or date-time of a property given once, else None (given twice, as TEXT, or
+    dropped by the reader for a malformed line)."""
+    moment = getattr(value, "dt", None)
+    return moment if isinstance(moment, (date, datetime)) else None
+
+
 def _problems(component, seen: EventOutline, zone: tzinfo) -> list[tuple[str, dict]]:
     """What makes one event unreadable: a broken time value or rule, an unknown time zone,
     an end before the start, a repetition more often than hourly."""
@@ -194,7 +213,16 @@ def _problems(component, seen: EventOutline, zone: tzinfo) -> list[tuple[str, di
             if zone_id and any(isinstance(t, datetime) and t.tzinfo is None for t in _times(value)):
                 return [("unknown_zone", {"line": where(name), "zone": excerpt(zone_id),
                                           "title": seen.title})]
-    start = component.get("DTSTART").dt
+    for name in ("DTSTART", "DTEND"):
+        if (name == "DTSTART" or name in component) and _one_time(component.get(name)) is None:
+            return [("not_one_time", {"line": where(name), "name": name, "title": seen.title})]
+    if "DURATION" in component and not isinstance(getattr(component["DURATION"], "dt", None), timedelta):
+        return [("not_a_duration", {"line": where("DURATION"), "title": seen.title})]
+    for name in TIME_PROPERTIES:
+        if not all(plausible_year(t) for value in _values(component, name) for t in _times(value)):
+            return [("out_of_range", {"line": where(name), "title": seen.title,
+                                      "first": FIRST_YEAR, "last": LAST_YEAR})]
+    start = component["DTSTART"].dt
     end = component["DTEND"].dt if "DTEND" in component else None
     if end is not None:
         if isinstance(start, datetime) != isinstance(end, datetime):
@@ -204,6 +232,10 @@ def _problems(component, seen: EventOutline, zone: tzinfo) -> list[tuple[str, di
     elif "DURATION" in component and component["DURATION"].dt < timedelta(0):
         return [("end_before_start", {"line": seen.line, "title": seen.title})]
     for rule in _values(component, "RRULE"):
+        intervals = [i for i in rule.get("INTERVAL", []) if not isinstance(i, int) or i < 1]
+        if intervals:
+            return [("bad_interval", {"line": where("RRULE"), "title": seen.title,
+                                      "interval": excerpt(str(intervals[0]))})]
         per_day = 1
         for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
             per_day *= max(1, len(rule.get(part, [])))
@@ -223,7 +255,7 @@ def _on_clock(calendar, shape: Outline, zone: tzinfo):
     stated = shape.properties.get("X-WR-TIMEZONE")
     if stated and stated[0].strip():
         name = unescape(stated[0]).strip()
-        calendar_zone = tzp.timezone(name)
+        calendar_zone = None if zone_lookup_breaks(name) else tzp.timezone(name)
         if calendar_zone is None:
             raise CalendarRefused.one("unknown_calendar_zone", line=stated[1], zone=excerpt(name))
     calendar = _OnClock(calendar_zone, zone).walk(calendar)

@@ -128,6 +128,8 @@ def content_lines(text: str) -> list[ContentLine]:
     bad lines) if one is not `NAME[;PARAM=value]:value`, or if the file does not begin with
     BEGIN:VCALENDAR."""
     logical = unfold(text)
+    if not logical:  # only characters Python counts as blank (U+00A0, U+2028, U+001C…)
+        raise CalendarRefused.one("empty")
     first_line, first = logical[0]
     if first.strip().upper() != "BEGIN:VCALENDAR":
         raise CalendarRefused.one("not_calendar", line=first_line, text=excerpt(first))
