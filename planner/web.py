@@ -69,11 +69,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(person_for_token)
 
 
+FEED_PATHS = "/feeds/"  # a feed's address holds its token, even mistyped (/feeds/<token>)
+
+
 def pin_referrer_policy(response):
     """A page that shows or serves a secret address asks for a stricter Referrer-Policy than
     the application's (`g.referrer_policy = "no-referrer"`); it gets it here, after the
-    security-headers extension has set the default."""
+    security-headers extension has set the default.  So does any answer under /feeds/, even
+    the error page of a mistyped feed address, whose styles would carry it as Referer."""
     policy = g.get("referrer_policy")
+    if policy is None and request.path.startswith(FEED_PATHS):
+        policy = "no-referrer"
     if policy:
         response.headers["Referrer-Policy"] = policy
     return response

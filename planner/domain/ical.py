@@ -237,12 +237,13 @@ def _head(meta: FeedMeta, zones: tuple[str, ...]) -> bytes:
     calendar.add("PRODID", vText(meta.prodid))
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    calendar.add("X-WR-CALNAME", vText(meta.name))
-    calendar.add("NAME", vText(meta.name))
+    name, description = _CONTROL.sub("", meta.name), _CONTROL.sub("", meta.description)
+    calendar.add("X-WR-CALNAME", vText(name))
+    calendar.add("NAME", vText(name))
     calendar.add("X-WR-TIMEZONE", vText(meta.zone))
-    if meta.description:
-        calendar.add("X-WR-CALDESC", vText(meta.description))
-        calendar.add("DESCRIPTION", vText(meta.description))
+    if description:
+        calendar.add("X-WR-CALDESC", vText(description))
+        calendar.add("DESCRIPTION", vText(description))
     every = vDuration(timedelta(hours=max(1, int(meta.refresh_hours))))
     calendar.add("REFRESH-INTERVAL", every, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vText(every.to_ical().decode("ascii")))

@@ -11,6 +11,7 @@ refused with the same message as a missing one, and the refusal is audited.
 from __future__ import annotations
 
 import importlib.util
+import re
 
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ NAME_MAX = 120
 # Active subscriptions a person may hold at once: plenty for every calendar and device
 # they use, and a bound on what one account can make the server build.
 MAX_ACTIVE = 20
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # control characters (C0, DEL and C1)
 
 UNIT_NOT_VISIBLE = N_("Choose one of the units you may see.")
 CHANNEL_NOT_VISIBLE = N_("Choose one of the channels of the chosen unit's calendar.")
@@ -68,7 +70,9 @@ def _refused(access: Access, actor: Person | None, field: str, requested, messag
 
 
 def _clean_name(name) -> tuple[str, list[Violation]]:
-    name = " ".join((name or "").split())
+    # Whitespace of any kind becomes one space; other control characters (which a calendar
+    # name in a feed may not hold) are dropped.
+    name = CONTROL.sub("", " ".join((name or "").split())).strip()
     if not name:
         return name, [Violation("name", N_("Give the subscription a name."))]
     if len(name) > NAME_MAX:
