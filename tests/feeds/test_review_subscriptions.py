@@ -236,3 +236,34 @@ def test_a_calendar_written_with_control_characters_in_its_name_has_none():
     assert not CONTROL.search(body)
     calendar = icalendar.Calendar.from_ical(body)
     assert (str(calendar["NAME"]), str(calendar["X-WR-CALDESC"])) == ("Kalender", "Milik Budi")
+
+
+# -- revoke and regenerate in another worker -----------------------------------------------
+
+@pytest.mark.parametrize("action", ["revoke", "regenerate"])
+def test_revoke_and_regenerate_take_effect_at_once_in_another_worker(demo, database_url, client, action):
+    from tests.conftest import make_app
+
+    client.login("author@demo.pranata.test")
+    created = client.post("/feeds", {"name": "Kalender", "kind": "personal", "unit": "0", "channel": "0",
+                                     "category": "0", "state": "", "once": once(client)})
+    token = TOKEN.search(created.get_data(as_text=True)).group(1)
+    other = make_app(database_url)  # a second worker: its own in-process cache of feeds
+    try:
+        worker = other.test_client()
+        etag = worker.get(f"/feeds/{token}.ics").headers["ETag"]
+        assert worker.get(f"/feeds/{token}.ics", headers={"If-None-Match": etag}).status_code == 304
+        with demo.app_context():
+            sub_id = db.session.scalar(select(FeedSubscription.id))
+        response = client.post(f"/feeds/{sub_id}/{action}", {"once": once(client)})
+        assert response.status_code in (200, 303)
+        for headers in ({}, {"If-None-Match": etag}, {"If-None-Match": "*"}):
+            old = worker.get(f"/feeds/{token}.ics", headers=headers)
+            assert old.status_code == 404 and old.headers["Referrer-Policy"] == "no-referrer"
+        if action == "regenerate":
+            new = TOKEN.search(response.get_data(as_text=True)).group(1)
+            assert worker.get(f"/feeds/{new}.ics").status_code == 200
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
