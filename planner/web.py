@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from urllib.parse import unquote
 from functools import lru_cache
 
 from flask import Flask, abort, g, request, session
@@ -205,10 +206,13 @@ class SecretFilter(logging.Filter):
     """Keep tokens and passwords out of logs, whatever logs them: werkzeug's and gunicorn's
     request lines, the application's own messages.  A calendar feed's address is its token
     (/feeds/<token>.ics), so any path segment there that ends in .ics or is long enough to
-    be a token is hidden, even mistyped (/feeds/<token>.ic, /feeds/<token>)."""
+    be a token is hidden, even mistyped (/feeds/<token>.ic, /feeds/<token>); a line with
+    percent-encoding is read decoded (werkzeug serves /feeds%2F<token>.ics too), and any
+    run of exactly a token's 43 URL-safe characters is hidden wherever it stands."""
 
     PATTERN = re.compile(r"((?:token|password|secret|csrf_token)=)[^&\s\"']+", re.IGNORECASE)
     FEED_ADDRESS = re.compile(r"(/feeds/)([^/\s\"'?#&]+)", re.IGNORECASE)
+    TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 
     @staticmethod
     def _hide_feed(match: re.Match) -> str:
@@ -224,8 +228,11 @@ class SecretFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record: the handler reports it, as always
             return True
-        message = self.FEED_ADDRESS.sub(self._hide_feed, self.PATTERN.sub(r"\1[hidden]", message))
-        record.msg, record.args = message, None
+        message = self.PATTERN.sub(r"\1[hidden]", message)
+        if "%" in message:
+            message = unquote(message)
+        message = self.FEED_ADDRESS.sub(self._hide_feed, message.replace("/./", "/"))
+        record.msg, record.args = self.TOKEN_LIKE.sub("[hidden]", message), None
         return True
 
 
