@@ -16,6 +16,7 @@ from planner.models import AgendaEvent, AgendaImport, AuditEvent, Person, Unit
 from tests.agenda_import_helpers import calendar, vevent
 
 START, END = "DTSTART:20261201T020000Z", "DTEND:20261201T030000Z"
+PROKOMPIM = "Bagian Protokol dan Komunikasi Pimpinan"
 SPINNING_ZONE = "\n".join([
     "BEGIN:VTIMEZONE", "TZID:Zona Uji", "BEGIN:STANDARD", "DTSTART:19700101T000000",
     "RRULE:FREQ=YEARLY;INTERVAL=0", "TZOFFSETFROM:+0800", "TZOFFSETTO:+0700", "END:STANDARD",
@@ -55,7 +56,7 @@ def counts(app) -> tuple[int, int, int]:
 
 def prokompim(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(Unit.id).where(Unit.name == "Bagian Protokol dan Komunikasi Pimpinan"))
+        return db.session.scalar(select(Unit.id).where(Unit.name == PROKOMPIM))
 
 
 def sign_in_in_english(app, client, email: str = "approver@demo.pranata.test") -> None:
