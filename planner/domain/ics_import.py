@@ -386,9 +386,18 @@ def notes_text(value) -> str:
 
 
 def _calendar_name(shape: Outline, filename: str) -> str:
-    for name in ("X-WR-CALNAME", "PRODID"):
-        value = " ".join(unescape(shape.properties.get(name, ("", 0))[0]).split())
-        if value:
-            return value[:CALENDAR_NAME_MAX]
-    return " ".join(filename.split())[:CALENDAR_NAME_MAX] or "calendar.ics"
+    """Which calendar a file is an export of: its X-WR-CALNAME (Google, Outlook).  Without
+    one, the file's name with the PRODID: a PRODID alone names the application, not the
+    calendar, and two calendars exported from one application must not be taken for one
+    (the second would mark the first's events removed upstream)."""
+    def prop(name: str) -> str:
+        return " ".join(unescape(shape.properties.get(name, ("", 0))[0]).split())
+
+    named = prop("X-WR-CALNAME")
+    if named:
+        return named[:CALENDAR_NAME_MAX]
+    file_name = " ".join(filename.split())
+    product = prop("PRODID")
+    value = f"{file_name} ({product})" if file_name and product else file_name or product
+    return value[:CALENDAR_NAME_MAX] or "calendar.ics"
 

@@ -286,7 +286,7 @@ def test_outlook_time_zones_defined_in_the_file_are_understood():
                                                     b"PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN")
     parsed = parse(data)
     assert parsed.events[0].starts_at == utc(2026, 12, 1, 1, 0)
-    assert parsed.name == "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN"
+    assert parsed.name == "agenda.ics (-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN)"
 
 
 def test_a_zone_of_the_file_without_tzname_is_not_taken_for_a_floating_time():
@@ -312,10 +312,14 @@ def test_x_wr_timezone_puts_floating_and_utc_times_on_the_calendars_clock():
     assert events["r/20261208T010000Z"].starts_at == utc(2026, 12, 8, 1, 0)
 
 
-def test_the_calendar_name_falls_back_to_prodid_then_the_file_name():
-    assert parse(calendar(vevent(), name=None)).name == "-//Uji//Pranata Tests//ID"
-    data = calendar(vevent(), name=None).replace(b"PRODID:-//Uji//Pranata Tests//ID\r\n", b"")
+def test_without_a_calendar_name_the_file_name_and_prodid_name_the_calendar():
+    """Thunderbird writes no X-WR-CALNAME: two of its calendars must not be taken for one."""
+    unnamed = calendar(vevent(), name=None)
+    assert parse(unnamed, filename="Dinas Luar.ics").name == "Dinas Luar.ics (-//Uji//Pranata Tests//ID)"
+    assert parse(unnamed, filename="Rapat.ics").name != parse(unnamed, filename="Dinas Luar.ics").name
+    data = unnamed.replace(b"PRODID:-//Uji//Pranata Tests//ID\r\n", b"")
     assert parse(data, filename="sekretariat.ics").name == "sekretariat.ics"
+    assert parse(unnamed, filename="").name == "-//Uji//Pranata Tests//ID"
 
 
 # -- recurring events ---------------------------------------------------------------------
